@@ -1,0 +1,89 @@
+/*
+ * fs-font.h - font roles, glyph look-up and measuring, and PDF embedding.
+ *
+ * A fontset is read once from a config file (fonts/fonts.conf) and shared
+ * by every document of a run.  It maps the roles song, hei, kai, latin and
+ * fallback to font files (TTF/OTF/TTC with face index) and opens each face
+ * with HarfBuzz to answer "which face draws this character" and "how wide
+ * is it".  Measuring never touches libharu.
+ *
+ * For a PDF, the typesetter records every code point it draws per face
+ * (fs_pdf_fonts_use), then fs_pdf_fonts_embed subsets each used face with
+ * hb-subset, loads the subset into libharu and rewrites its ToUnicode CMap
+ * as valid bfchar/bfrange.  Characters outside the BMP, which libharu 2.3.0
+ * turns into spaces, are remapped to private-use code points in the subset's
+ * cmap and mapped back to their real value (a UTF-16 surrogate pair) in the
+ * ToUnicode CMap; fs_pdf_fonts_encode produces the UTF-8 to hand to
+ * HPDF_Page_ShowText with that remapping applied.
+ */
+#ifndef FS_FONT_H
+#define FS_FONT_H
+
+#include "fivestar.h"
+#include <hpdf.h>
+
+typedef enum fs_font_role {
+    FS_ROLE_SONG, FS_ROLE_HEI, FS_ROLE_KAI, FS_ROLE_LATIN, FS_ROLE_FALLBACK,
+    FS_ROLE_COUNT
+} fs_font_role;
+
+#define FS_TOFU 0x3013          /* 〓, drawn where no font has a character */
+
+typedef struct fs_fontset fs_fontset;
+
+/* Reads the config file CONF (see fonts/fonts.conf for the syntax: one
+ * "role = path [index]" per line, '#' comments, several lines per role give
+ * that role's candidates in order, the first existing file wins; relative
+ * paths are relative to the config file's folder).  Opens every face.
+ * Returns NULL with *ERR = FS_E_FONT (a message naming the file goes to
+ * DIAGS) or FS_E_NOMEM. */
+fs_fontset *fs_fontset_load(const char *conf, fs_diags *diags, fs_error *err);
+void fs_fontset_free(fs_fontset *fs);
+
+/* Number of distinct faces (roles may share one); faces are 0..n-1. */
+int fs_fontset_nfaces(const fs_fontset *fs);
+int fs_fontset_role_face(const fs_fontset *fs, fs_font_role role);
+const char *fs_fontset_face_path(const fs_fontset *fs, int face);
+int fs_fontset_face_index(const fs_fontset *fs, int face);   /* TTC index */
+const char *fs_fontset_face_family(const fs_fontset *fs, int face);
+/* OS/2 fsType of the face (0 = installable, 8 = editable, 4 = preview). */
+unsigned fs_fontset_face_fstype(const fs_fontset *fs, int face);
+int fs_fontset_has(const fs_fontset *fs, int face, uint32_t cp);
+
+/* The face that draws CP in ROLE: ASCII letters, digits and ASCII
+ * punctuation come from the latin face when it has them; otherwise the
+ * role's face, then fallback, then the other roles in the order song, hei,
+ * kai, latin.  Returns -1 when no face has CP (draw FS_TOFU and warn). */
+int fs_fontset_pick(const fs_fontset *fs, fs_font_role role, uint32_t cp);
+
+/* Advance of CP in FACE in 1/1000 em, truncated exactly as libharu 2.3.0
+ * truncates it (advance * 1000 / unitsPerEm), so that what we measure is
+ * what libharu draws.  0 when the face lacks CP. */
+int fs_fontset_advance(const fs_fontset *fs, int face, uint32_t cp);
+
+/* Per-PDF state. */
+typedef struct fs_pdf_fonts fs_pdf_fonts;
+
+fs_pdf_fonts *fs_pdf_fonts_new(const fs_fontset *fs);
+void fs_pdf_fonts_free(fs_pdf_fonts *pf);
+/* Records that CP will be drawn in FACE. */
+void fs_pdf_fonts_use(fs_pdf_fonts *pf, int face, uint32_t cp);
+/* Subsets every used face, loads it into PDF and fixes its ToUnicode.
+ * Call once, after all fs_pdf_fonts_use calls and before drawing.
+ * Temporary subset files live in $TMPDIR (or /tmp) and are removed before
+ * this returns or by fs_pdf_fonts_free.  Returns FS_OK, FS_E_FONT or
+ * FS_E_PDF with a message naming the font file in DIAGS. */
+fs_error fs_pdf_fonts_embed(fs_pdf_fonts *pf, HPDF_Doc pdf, fs_diags *diags);
+HPDF_Font fs_pdf_fonts_get(const fs_pdf_fonts *pf, int face);
+/* UTF-8 for HPDF_Page_ShowText of the N code points CPS, all of FACE, with
+ * non-BMP characters replaced by their private-use stand-ins.  Malloc'd. */
+char *fs_pdf_fonts_encode(const fs_pdf_fonts *pf, int face,
+                          const uint32_t *cps, size_t n);
+
+/* Subsets FACE to the code points CPS (HarfBuzz, no hinting) and returns
+ * the font bytes in *OUT / *OUTLEN (malloc'd).  Also used by the DOCX
+ * backend to embed fonts.  Returns FS_OK or FS_E_FONT. */
+fs_error fs_font_subset(const fs_fontset *fs, int face, const uint32_t *cps,
+                        size_t n, unsigned char **out, size_t *outlen);
+
+#endif

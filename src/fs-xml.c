@@ -1,0 +1,472 @@
+/*
+ * fs-xml.c - reading untrusted XML safely, checking it against an XML
+ * Schema with messages in Chinese, and small tree helpers.
+ *
+ * Safety: the file is read into memory with a size limit, and libxml2
+ * parses it with XML_PARSE_NONET and without DTD loading or entity
+ * substitution.  On top of that our SAX hooks stop the parser at the first
+ * document type declaration or entity declaration, so a billion-laughs DTD
+ * or an external entity is refused before anything is expanded or opened.
+ */
+#include "fs-xml.h"
+
+#include <errno.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlschemas.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ------------------------------------------------------------------------
+ * Reading.
+ * ---------------------------------------------------------------------- */
+
+typedef struct read_state {
+    const char *file;
+    fs_diags *diags;
+    int refused;                /* a DTD or entity declaration was seen    */
+} read_state;
+
+/* SAX hook for <!DOCTYPE ...>: refuse and stop. */
+static void refuse_subset(void *ctx, const xmlChar *name, const xmlChar *ext,
+                          const xmlChar *sys)
+{
+    xmlParserCtxtPtr c = ctx;
+    read_state *st = c->_private;
+
+    (void)name, (void)ext, (void)sys;
+    if (!st->refused)
+        fs_diags_add(st->diags, st->file, xmlSAX2GetLineNumber(c), FS_ERROR,
+                     "文件含有文档类型声明（DOCTYPE）：档案不得使用 DTD 或实体，已拒绝读取");
+    st->refused = 1;
+    xmlStopParser(c);
+}
+
+/* SAX hook for entity references: never resolve an entity ourselves. */
+static xmlEntityPtr refuse_entity(void *ctx, const xmlChar *name)
+{
+    xmlParserCtxtPtr c = ctx;
+    read_state *st = c->_private;
+
+    if (!st->refused)
+        fs_diags_add(st->diags, st->file, xmlSAX2GetLineNumber(c), FS_ERROR,
+                     "不允许使用实体 &%s;（只可使用 &amp; &lt; &gt; &quot; &apos; 和字符引用）",
+                     (const char *)name);
+    st->refused = 1;
+    xmlStopParser(c);
+    return NULL;
+}
+
+/* Structured error hook for well-formedness errors. */
+static void parse_error(void *ctx, xmlErrorPtr e)
+{
+    xmlParserCtxtPtr c = ctx;
+    read_state *st = c->_private;
+    char *msg;
+    size_t n;
+
+    if (st->refused || !e || e->level < XML_ERR_ERROR)
+        return;
+    msg = fs_strdup(e->message ? e->message : "?");
+    n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        msg[--n] = '\0';
+    if (e->code == XML_ERR_UNSUPPORTED_ENCODING || e->code == XML_ERR_INVALID_ENCODING)
+        fs_diags_add(st->diags, st->file, e->line, FS_ERROR,
+                     "文件编码有误或无法转换（%s）：请用 UTF-8 或 XML 声明中写明的编码（如 GB18030）保存", msg);
+    else
+        fs_diags_add(st->diags, st->file, e->line, FS_ERROR,
+                     "XML 格式错误（%s）", msg);
+    free(msg);
+}
+
+/* Reads at most MAX+1 bytes of PATH into *BUF (malloc'd). */
+static fs_error slurp(const char *path, long max, char **buf, long *len,
+                      fs_diags *diags)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat sb;
+    fs_error err = FS_E_IO;
+    char *p = NULL;
+    size_t n;
+
+    if (!f) {
+        fs_diags_add(diags, path, 0, FS_ERROR, "无法打开文件：%s", strerror(errno));
+        return FS_E_IO;
+    }
+    if (fstat(fileno(f), &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        fs_diags_add(diags, path, 0, FS_ERROR, "不是普通文件");
+        goto done;
+    }
+    if (sb.st_size > max) {
+        fs_diags_add(diags, path, 0, FS_ERROR,
+                     "文件大小 %lld 字节超过上限 %ld 字节（4 MiB）", (long long)sb.st_size, max);
+        err = FS_E_INVALID;
+        goto done;
+    }
+    p = fs_xmalloc((size_t)max + 1);
+    n = fread(p, 1, (size_t)max + 1, f);
+    if (ferror(f)) {
+        fs_diags_add(diags, path, 0, FS_ERROR, "读取失败：%s", strerror(errno));
+        goto done;
+    }
+    if ((long)n > max) {        /* grew while we read it */
+        fs_diags_add(diags, path, 0, FS_ERROR, "文件大小超过上限 %ld 字节（4 MiB）", max);
+        err = FS_E_INVALID;
+        goto done;
+    }
+    *buf = p;
+    *len = (long)n;
+    p = NULL;
+    err = FS_OK;
+done:
+    free(p);
+    fclose(f);
+    return err;
+}
+
+xmlDocPtr fs_xml_read(const char *path, long max_bytes, fs_diags *diags,
+                      fs_error *err)
+{
+    read_state st = {path, diags, 0};
+    xmlParserCtxtPtr c = NULL;
+    xmlDocPtr doc = NULL;
+    char *buf = NULL;
+    long len = 0;
+    int opts = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
+
+    *err = slurp(path, max_bytes, &buf, &len, diags);
+    if (*err)
+        goto done;
+    *err = FS_E_INVALID;
+    c = xmlNewParserCtxt();
+    if (!c) {
+        *err = FS_E_NOMEM;
+        goto done;
+    }
+    c->_private = &st;
+    c->sax->internalSubset = refuse_subset;
+    c->sax->externalSubset = refuse_subset;
+    c->sax->getEntity = refuse_entity;
+    c->sax->getParameterEntity = refuse_entity;
+    c->sax->serror = parse_error;
+    c->sax->initialized = XML_SAX2_MAGIC;
+    doc = xmlCtxtReadMemory(c, buf, (int)len, path, NULL, opts);
+    if (st.refused || !c->wellFormed) {
+        if (!st.refused && diags->errors == 0)
+            fs_diags_add(diags, path, 0, FS_ERROR, "XML 格式错误");
+        xmlFreeDoc(doc);
+        doc = NULL;
+        goto done;
+    }
+    if (!doc || !xmlDocGetRootElement(doc)) {
+        fs_diags_add(diags, path, 0, FS_ERROR, "文件中没有 XML 元素");
+        xmlFreeDoc(doc);
+        doc = NULL;
+        goto done;
+    }
+    *err = FS_OK;
+done:
+    if (c)
+        xmlFreeParserCtxt(c);
+    free(buf);
+    return doc;
+}
+
+/* ------------------------------------------------------------------------
+ * Schema checks.
+ * ---------------------------------------------------------------------- */
+
+struct fs_schema {
+    xmlSchemaPtr schema;
+    char *path;
+};
+
+typedef struct check_state {
+    const char *file;
+    fs_diags *diags;
+    int count;
+} check_state;
+
+/* Extracts the names inside "( a, b )." of a libxml2 "Expected is" tail. */
+static char *expected_list(const char *msg)
+{
+    const char *p = strstr(msg, "Expected is");
+    const char *open, *close;
+
+    if (!p || !(open = strchr(p, '(')) || !(close = strrchr(p, ')')) || close < open)
+        return NULL;
+    open++;
+    while (*open == ' ')
+        open++;
+    while (close > open && close[-1] == ' ')
+        close--;
+    char *s = fs_xmalloc((size_t)(close - open) + 1);
+    memcpy(s, open, (size_t)(close - open));
+    s[close - open] = '\0';
+    return s;
+}
+
+/* Turns one schema violation into a Chinese diagnostic. */
+static void schema_error(void *ctx, xmlErrorPtr e)
+{
+    check_state *st = ctx;
+    xmlNodePtr node = e->node;
+    const char *el = node && node->name ? (const char *)node->name : "?";
+    const char *msg = e->message ? e->message : "";
+    long line = node ? (long)xmlGetLineNo(node) : e->line;
+    char *exp = expected_list(msg);
+    char *attr = NULL;
+    const char *q;
+
+    st->count++;
+    if ((q = strstr(msg, "attribute '")) != NULL) {
+        q += strlen("attribute '");
+        const char *end = strchr(q, '\'');
+        if (end) {
+            attr = fs_xmalloc((size_t)(end - q) + 1);
+            memcpy(attr, q, (size_t)(end - q));
+            attr[end - q] = '\0';
+        }
+    }
+    switch (e->code) {
+    case XML_SCHEMAV_ELEMENT_CONTENT:
+        if (strstr(msg, "Missing child element"))
+            fs_diags_add(st->diags, st->file, line, FS_ERROR,
+                         "结构错误：<%s> 缺少必需的子元素 <%s>", el, exp ? exp : "?");
+        else if (exp)
+            fs_diags_add(st->diags, st->file, line, FS_ERROR,
+                         "结构错误：此处不应出现 <%s>，应为 <%s>（元素名或顺序不对）", el, exp);
+        else
+            fs_diags_add(st->diags, st->file, line, FS_ERROR,
+                         "结构错误：此处不应出现 <%s>（未知元素、重复或顺序不对）", el);
+        break;
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_4:
+        fs_diags_add(st->diags, st->file, line, FS_ERROR,
+                     "结构错误：<%s> 缺少必需的属性 %s", el, attr ? attr : "?");
+        break;
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_1:
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_2:
+        fs_diags_add(st->diags, st->file, line, FS_ERROR,
+                     "结构错误：<%s> 不允许有属性 %s", el, attr ? attr : "?");
+        break;
+    case XML_SCHEMAV_CVC_ENUMERATION_VALID:
+    case XML_SCHEMAV_CVC_PATTERN_VALID:
+        fs_diags_add(st->diags, st->file, line, FS_ERROR,
+                     "<%s>%s%s 的取值不在允许范围内（%s）", el, attr ? " 的属性 " : "",
+                     attr ? attr : "", exp ? exp : msg);
+        break;
+    case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_1:
+    case XML_SCHEMAV_CVC_ATTRIBUTE_3:
+    case XML_SCHEMAV_CVC_TYPE_3_1_1:
+    case XML_SCHEMAV_CVC_ELT_5_2_2_2_2:
+        break;                  /* said already by the facet error */
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_3:
+        fs_diags_add(st->diags, st->file, line, FS_ERROR,
+                     "结构错误：<%s> 中不应有文字，只能有子元素", el);
+        break;
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_1:
+        fs_diags_add(st->diags, st->file, line, FS_ERROR,
+                     "结构错误：<%s> 应为空元素", el);
+        break;
+    case XML_SCHEMAV_CVC_ELT_1:
+        fs_diags_add(st->diags, st->file, line, FS_ERROR,
+                     "结构错误：根元素应为 <dossier>，而不是 <%s>", el);
+        break;
+    default: {
+        char *m = fs_strdup(msg);
+        size_t n = strlen(m);
+        while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
+            m[--n] = '\0';
+        fs_diags_add(st->diags, st->file, line, FS_ERROR,
+                     "结构错误：<%s> 不符合档案格式（%s）", el, m);
+        free(m);
+        break;
+    }
+    }
+    free(exp);
+    free(attr);
+}
+
+/* Silences libxml2's generic error printing while a schema is parsed. */
+static void quiet(void *ctx, xmlErrorPtr e)
+{
+    (void)ctx, (void)e;
+}
+
+fs_schema *fs_schema_load(const char *xsd_path, fs_diags *diags)
+{
+    xmlSchemaParserCtxtPtr pc = NULL;
+    fs_schema *s = NULL;
+    xmlSchemaPtr schema = NULL;
+
+    FILE *f = fopen(xsd_path, "rb");
+    if (!f)
+        goto fail;
+    fclose(f);
+    pc = xmlSchemaNewParserCtxt(xsd_path);
+    if (!pc)
+        goto fail;
+    xmlSchemaSetParserStructuredErrors(pc, quiet, NULL);
+    schema = xmlSchemaParse(pc);
+    if (!schema)
+        goto fail;
+    s = fs_xcalloc(1, sizeof *s);
+    s->schema = schema;
+    s->path = fs_strdup(xsd_path);
+    xmlSchemaFreeParserCtxt(pc);
+    return s;
+fail:
+    fs_diags_add(diags, xsd_path, 0, FS_ERROR, "无法读取档案格式的 XML Schema");
+    if (pc)
+        xmlSchemaFreeParserCtxt(pc);
+    return NULL;
+}
+
+void fs_schema_free(fs_schema *s)
+{
+    if (!s)
+        return;
+    xmlSchemaFree(s->schema);
+    free(s->path);
+    free(s);
+}
+
+int fs_schema_check(fs_schema *s, xmlDocPtr doc, const char *file,
+                    fs_diags *diags)
+{
+    check_state st = {file, diags, 0};
+    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(s->schema);
+    int rc;
+
+    if (!vc) {
+        fs_diags_add(diags, s->path, 0, FS_ERROR, "无法使用档案格式的 XML Schema");
+        return -1;
+    }
+    xmlSchemaSetValidStructuredErrors(vc, schema_error, &st);
+    rc = xmlSchemaValidateDoc(vc, doc);
+    xmlSchemaFreeValidCtxt(vc);
+    if (rc < 0) {
+        fs_diags_add(diags, s->path, 0, FS_ERROR, "XML Schema 检查内部错误");
+        return -1;
+    }
+    if (rc > 0 && st.count == 0) {
+        fs_diags_add(diags, file, 0, FS_ERROR, "结构错误：不符合档案格式");
+        st.count = 1;
+    }
+    return st.count;
+}
+
+/* ------------------------------------------------------------------------
+ * Tree helpers.
+ * ---------------------------------------------------------------------- */
+
+/* The first element child of PARENT named NAME (any name when NULL). */
+xmlNodePtr fs_xml_child(xmlNodePtr parent, const char *name)
+{
+    if (!parent)
+        return NULL;
+    for (xmlNodePtr n = parent->children; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE &&
+            (!name || strcmp((const char *)n->name, name) == 0))
+            return n;
+    return NULL;
+}
+
+/* The next element sibling of NODE named NAME (any name when NULL). */
+xmlNodePtr fs_xml_next(xmlNodePtr node, const char *name)
+{
+    for (xmlNodePtr n = node ? node->next : NULL; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE &&
+            (!name || strcmp((const char *)n->name, name) == 0))
+            return n;
+    return NULL;
+}
+
+char *fs_xml_attr(xmlNodePtr node, const char *name)
+{
+    xmlChar *v = node ? xmlGetNoNsProp(node, (const xmlChar *)name) : NULL;
+    char *s = v ? fs_strdup((const char *)v) : NULL;
+
+    xmlFree(v);
+    return s;
+}
+
+char *fs_xml_text(xmlNodePtr node)
+{
+    xmlChar *v = xmlNodeGetContent(node);
+    char *s = fs_strdup(v ? (const char *)v : "");
+
+    xmlFree(v);
+    return s;
+}
+
+long fs_xml_line(xmlNodePtr node)
+{
+    return node ? (long)xmlGetLineNo(node) : 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Text normalisation.  Blanks are ASCII white space and U+3000, the
+ * ideographic space Chinese editors indent with.
+ * ---------------------------------------------------------------------- */
+
+static size_t blank_len(const char *s)
+{
+    if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        return 1;
+    if ((unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 &&
+        (unsigned char)s[2] == 0x80)
+        return 3;
+    return 0;
+}
+
+/* Copies [S, S+N) without its leading and trailing blanks. */
+static char *trim_span(const char *s, size_t n)
+{
+    const char *e = s + n;
+    size_t k;
+    char *r;
+
+    while (s < e && (k = blank_len(s)) > 0)
+        s += k;
+    for (;;) {
+        if (e - s >= 1 && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+            e--;
+        else if (e - s >= 3 && blank_len(e - 3) == 3)
+            e -= 3;
+        else
+            break;
+    }
+    r = fs_xmalloc((size_t)(e - s) + 1);
+    memcpy(r, s, (size_t)(e - s));
+    r[e - s] = '\0';
+    return r;
+}
+
+char *fs_text_trim(const char *s)
+{
+    return trim_span(s, strlen(s));
+}
+
+char *fs_text_paragraphs(const char *s)
+{
+    fs_buf b = {0};
+
+    fs_buf_adds(&b, "");
+    while (*s) {
+        size_t n = strcspn(s, "\n");
+        char *line = trim_span(s, n);
+        if (*line) {
+            if (b.len)
+                fs_buf_adds(&b, "\n");
+            fs_buf_adds(&b, line);
+        }
+        free(line);
+        s += n;
+        if (*s == '\n')
+            s++;
+    }
+    return b.s;
+}

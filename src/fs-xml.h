@@ -1,0 +1,46 @@
+/*
+ * fs-xml.h - private: reading untrusted XML safely, schema checks, and small
+ * helpers over libxml2 trees.
+ */
+#ifndef FS_XML_H
+#define FS_XML_H
+
+#include "fivestar.h"
+#include <libxml/tree.h>
+
+/* Reads PATH (at most MAX_BYTES) and parses it with libxml2 without ever
+ * loading a DTD, an external entity or a network resource: a document type
+ * declaration or an entity declaration stops the parse with an error.
+ * Problems go to DIAGS as PATH:LINE.  Returns the tree or NULL with *ERR =
+ * FS_E_IO (unreadable) or FS_E_INVALID (too large, not well-formed). */
+xmlDocPtr fs_xml_read(const char *path, long max_bytes, fs_diags *diags,
+                      fs_error *err);
+
+/* Checks DOC (read from FILE) against the XML Schema at XSD_PATH; every
+ * violation goes to DIAGS in Chinese.  Returns the number of violations, or
+ * -1 with a diagnostic when the schema itself cannot be used. */
+typedef struct fs_schema fs_schema;
+fs_schema *fs_schema_load(const char *xsd_path, fs_diags *diags);
+void fs_schema_free(fs_schema *s);
+int fs_schema_check(fs_schema *s, xmlDocPtr doc, const char *file,
+                    fs_diags *diags);
+
+/* The dossier schema (templates/dossier.xsd), loaded once per cache;
+ * NULL after a diagnostic when it cannot be used. */
+fs_schema *fs_rubric_cache_schema(fs_rubric_cache *c, fs_diags *diags);
+
+/* Tree helpers.  Children are element children only. */
+xmlNodePtr fs_xml_child(xmlNodePtr parent, const char *name);
+xmlNodePtr fs_xml_next(xmlNodePtr node, const char *name);
+/* The attribute NAME of NODE, malloc'd, or NULL. */
+char *fs_xml_attr(xmlNodePtr node, const char *name);
+/* The text content of NODE, malloc'd (never NULL for a node). */
+char *fs_xml_text(xmlNodePtr node);
+long fs_xml_line(xmlNodePtr node);
+
+/* Text normalisation of dossier-format.md.  Both return new strings. */
+char *fs_text_trim(const char *s);          /* leading/trailing blanks     */
+char *fs_text_paragraphs(const char *s);    /* lines trimmed, empty lines
+                                               dropped, joined by '\n'     */
+
+#endif

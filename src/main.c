@@ -1,0 +1,94 @@
+/*
+ * main.c - the command line of cli.md: validate, score, render, stats,
+ * flowchart, archive, new, --help, --version.
+ */
+#include "fivestar.h"
+#include "fs-cli.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;
+    const char *summary;
+} command;
+
+static int not_yet(int argc, char **argv)
+{
+    (void)argc;
+    fprintf(stderr, "fivestar: error: “%s”尚未实现（见项目的待办事项）\n", argv[0]);
+    return fs_exit_status(FS_E_NOTIMPL);
+}
+
+static const command commands[] = {
+    {"validate", fs_cmd_validate, "fivestar validate FILE...",
+     "检查档案是否符合格式和评定标准，列出全部问题"},
+    {"score", fs_cmd_score, "fivestar score FILE... [--json]",
+     "计算各部分小计、总分和是否达标"},
+    {"render", fs_cmd_render, "fivestar render FILE... [-o DIR] [--format pdf|docx|all]",
+     "生成评定标准（附件1）和申报表（附件2）"},
+    {"stats", not_yet, "fivestar stats FILE... -o OUT.pdf|OUT.docx",
+     "生成达标情况统计表（附件3）"},
+    {"flowchart", not_yet, "fivestar flowchart creation|dynamic -o OUT.pdf|OUT.docx [--dossier FILE]",
+     "绘制创建流程图（附件4）或动态管理流程图（附件5）"},
+    {"archive", not_yet, "fivestar archive FILE... -o OUT.zip | fivestar archive --verify OUT.zip",
+     "生成或核验年度档案包"},
+    {"new", fs_cmd_new, "fivestar new [-o FILE] [--rubric ID] [--year YYYY]",
+     "生成一份空白档案，逐项列出评定标准"},
+};
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+static void usage(FILE *out)
+{
+    fputs("fivestar " FS_VERSION " — 五星级党组织申报材料：检查档案、计算得分、生成表格\n\n"
+          "用法：\n", out);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-70s\n      %s\n", commands[i].usage, commands[i].summary);
+    fputs("  fivestar --help | COMMAND --help | --version\n\n"
+          "退出状态：0 成功（可能有警告）；1 输入有错误；2 用法错误；3 读写或内部错误。\n"
+          "档案格式见 docs/dossier-format.md。\n", out);
+}
+
+/* Prints the usage of one command; used by the commands' --help. */
+int fs_cli_help(const char *name, FILE *out)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0) {
+            fprintf(out, "用法：%s\n%s\n", commands[i].usage, commands[i].summary);
+            return 0;
+        }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    /* Numbers are written with '.' whatever the locale: we never call
+     * setlocale, so the C locale stays in force. */
+    fs_templates_init(argv[0]);
+    if (argc < 2) {
+        usage(stderr);
+        return fs_exit_status(FS_E_USAGE);
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("fivestar %s\n", FS_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, argv[1]) == 0) {
+            for (int k = 2; k < argc; k++)
+                if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0)
+                    return fs_cli_help(argv[1], stdout);
+            return commands[i].run(argc - 1, argv + 1);
+        }
+    fprintf(stderr, "fivestar: error: 未知命令“%s”（fivestar --help 列出全部命令）\n", argv[1]);
+    return fs_exit_status(FS_E_USAGE);
+}

@@ -1,0 +1,53 @@
+#!/bin/sh
+# deps.sh - installs the Debian packages fivestar needs, where they are missing.
+#
+#   tools/deps.sh build   libraries and fonts for building and rendering
+#   tools/deps.sh check   the above plus the tools the tests read PDFs and
+#                         DOCX files with (poppler-utils, qpdf, LibreOffice…)
+#
+# It looks before it installs (pkg-config, headers, font files, commands),
+# says what it installs, and stops with a clear message when it is not root.
+set -eu
+what=${1:-build}
+missing=""
+
+need_pc()   { pkg-config --exists "$1" 2>/dev/null || missing="$missing $2"; }
+need_file() { [ -e "$1" ] || missing="$missing $2"; }
+need_cmd()  { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
+
+need_cmd pkg-config pkg-config
+need_cmd cc gcc
+need_cmd make make
+need_file /usr/include/hpdf.h libhpdf-dev
+need_pc libxml-2.0 libxml2-dev
+need_pc libzip libzip-dev
+need_pc harfbuzz-subset libharfbuzz-dev
+need_pc check check
+# The default fonts of fonts/fonts.conf (see fonts/README).
+need_file /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf fonts-arphic-gbsn00lp
+need_file /usr/share/fonts/truetype/arphic/uming.ttc fonts-arphic-uming
+need_file /usr/share/fonts/truetype/wqy/wqy-microhei.ttc fonts-wqy-microhei
+need_file /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf fonts-lxgw-wenkai
+need_file /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf fonts-liberation
+need_file /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf fonts-droid-fallback
+if [ "$what" = check ]; then
+    need_cmd pdftotext poppler-utils
+    need_cmd qpdf qpdf
+    need_cmd xmllint libxml2-utils
+fi
+
+# pkg-config alone can't find what it has not been installed with yet.
+missing=$(printf '%s\n' $missing | sort -u | tr '\n' ' ')
+if [ -z "${missing# }" ]; then
+    exit 0
+fi
+echo "deps: missing Debian packages:$missing" | sed 's/  */ /g'
+if [ "$(id -u)" != 0 ]; then
+    echo "deps: not root: install them with  sudo apt-get install$missing" >&2
+    exit 1
+fi
+echo "deps: installing them with apt-get"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing
