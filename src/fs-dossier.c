@@ -284,7 +284,7 @@ static void read_application(loader *ld, xmlNodePtr app)
             ERR(ld, sl, "建设情况 section=\"%s\" 应为评定标准的部分编号 1–%zu",
                 sec ? sec : "", r ? r->nsections : (size_t)FS_MAX_SECTIONS);
         } else if (d->situation[n - 1].s) {
-            ERR(ld, sl, "第%ld部分（%s建设情况）重复：已在第 %ld 行填写", n,
+            ERR(ld, sl, "第%ld部分（%s情况）重复：已在第 %ld 行填写", n,
                 r ? r->sections[n - 1].name : "", d->situation[n - 1].line);
         } else {
             char *field = fs_printf("%s情况", r ? r->sections[n - 1].name : "建设");
