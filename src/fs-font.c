@@ -16,6 +16,7 @@
  * code points drawn.  Nothing depends on time or randomness: the same input
  * gives a byte-identical PDF.
  */
+#define _GNU_SOURCE                 /* vasprintf */
 #include "fs-font.h"
 
 #include <errno.h>
@@ -109,8 +110,9 @@ typedef struct fs_cmap_pair {
  * Small helpers.
  * ---------------------------------------------------------------------- */
 
-/* Adds an error to DIAGS (which may be NULL: then the message is dropped),
- * formatting it first so that the printf-style arguments work. */
+/* Adds an error to DIAGS (which may be NULL: then the message is dropped).
+ * The message is formatted here because fs_diags_add has no va_list form;
+ * if that runs out of memory the message is dropped. */
 static void font_error(fs_diags *diags, const char *file, long line,
                        const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -125,26 +127,26 @@ static void font_error(fs_diags *diags, const char *file, long line,
     if (!diags)
         return;
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vasprintf(&msg, fmt, ap);
     va_end(ap);
-    if (n < 0)
+    if (n < 0) {
+        msg = NULL;
         goto done;
-    msg = fs_xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(msg, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    }
     fs_diags_add(diags, file, line, FS_ERROR, "%s", msg);
 done:
     free(msg);
 }
 
-/* Big-endian stores into a byte buffer the caller sized. */
+/* Stores the low 16 bits of V big-endian at P (the caller sized the
+ * buffer). */
 static void put16(unsigned char *p, unsigned v)
 {
     p[0] = (unsigned char)(v >> 8);
     p[1] = (unsigned char)v;
 }
 
+/* Stores V big-endian at P (the caller sized the buffer). */
 static void put32(unsigned char *p, uint32_t v)
 {
     p[0] = (unsigned char)(v >> 24);
@@ -359,12 +361,13 @@ static fs_error read_config(const char *conf, fs_cand_list cands[FS_ROLE_COUNT],
                    strerror(errno));
         bad = 1;
     }
-    for (int r = 0; r < FS_ROLE_COUNT && !bad; r++)
-        if (cands[r].n == 0) {
-            font_error(diags, conf, 0, "no font is given for the role '%s'",
-                       role_names[r]);
-            bad = 1;
-        }
+    if (!bad)
+        for (int r = 0; r < FS_ROLE_COUNT; r++)
+            if (cands[r].n == 0) {
+                font_error(diags, conf, 0,
+                           "no font is given for the role '%s'", role_names[r]);
+                bad = 1;
+            }
     if (bad)
         err = FS_E_FONT;
 done:
@@ -519,8 +522,9 @@ static int pick_candidate(fs_fontset *fs, int r, const fs_cand_list *l,
     }
     if (!c) {
         font_error(diags, conf, l->v[0].line,
-                   "no font file found for the role '%s': %s does not exist",
-                   role_names[r], tried.s);
+                   "no font file found for the role '%s': %s%s %s",
+                   role_names[r], l->n > 1 ? "none of " : "", tried.s,
+                   l->n > 1 ? "exists" : "does not exist");
         goto done;
     }
     if (!S_ISREG(st.st_mode)) {
@@ -599,12 +603,13 @@ static const fs_face *get_face(const fs_fontset *fs, int face)
     return &fs->faces[face];
 }
 
+/* Number of distinct faces; 0 for NULL. */
 int fs_fontset_nfaces(const fs_fontset *fs)
 {
     return fs ? fs->nfaces : 0;
 }
 
-/* The face of ROLE, -1 for a bad role. */
+/* The face of ROLE; -1 for a bad role or NULL. */
 int fs_fontset_role_face(const fs_fontset *fs, fs_font_role role)
 {
     if (!fs || (int)role < 0 || role >= FS_ROLE_COUNT)
@@ -612,6 +617,8 @@ int fs_fontset_role_face(const fs_fontset *fs, fs_font_role role)
     return fs->role_face[role];
 }
 
+/* The font file of FACE as resolved from the config (not canonicalised),
+ * owned by FS; NULL for a bad face. */
 const char *fs_fontset_face_path(const fs_fontset *fs, int face)
 {
     const fs_face *fc = get_face(fs, face);
@@ -619,6 +626,7 @@ const char *fs_fontset_face_path(const fs_fontset *fs, int face)
     return fc ? fc->path : NULL;
 }
 
+/* The collection index of FACE (0 for a plain font); -1 for a bad face. */
 int fs_fontset_face_index(const fs_fontset *fs, int face)
 {
     const fs_face *fc = get_face(fs, face);
@@ -626,6 +634,8 @@ int fs_fontset_face_index(const fs_fontset *fs, int face)
     return fc ? fc->index : -1;
 }
 
+/* The English family name of FACE (name ID 1, "LXGW WenKai"), which is
+ * also the name the subset keeps; owned by FS, NULL for a bad face. */
 const char *fs_fontset_face_family(const fs_fontset *fs, int face)
 {
     const fs_face *fc = get_face(fs, face);
@@ -633,6 +643,7 @@ const char *fs_fontset_face_family(const fs_fontset *fs, int face)
     return fc ? fc->family : NULL;
 }
 
+/* OS/2 fsType of FACE; 0 for a bad face. */
 unsigned fs_fontset_face_fstype(const fs_fontset *fs, int face)
 {
     const fs_face *fc = get_face(fs, face);
@@ -648,6 +659,8 @@ static int face_glyph(const fs_face *fc, uint32_t cp, hb_codepoint_t *gid)
     return hb_font_get_nominal_glyph(fc->font, cp, gid) && *gid != 0;
 }
 
+/* 1 when FACE maps CP to a real glyph (not .notdef), else 0; 0 for a bad
+ * face or an invalid code point. */
 int fs_fontset_has(const fs_fontset *fs, int face, uint32_t cp)
 {
     const fs_face *fc = get_face(fs, face);
@@ -797,6 +810,7 @@ done:
  * Rebuilding a subset's cmap with private-use stand-ins.
  * ---------------------------------------------------------------------- */
 
+/* qsort order of fs_cmap_pair: by code point. */
 static int pair_cmp(const void *a, const void *b)
 {
     const fs_cmap_pair *x = a, *y = b;
@@ -1010,7 +1024,10 @@ done:
  * PDF embedding.
  * ---------------------------------------------------------------------- */
 
-/* See fs-font.h.  Never fails (allocation failure aborts). */
+/* Starts the embedding state of one PDF.  FS is borrowed and must outlive
+ * the result.  Never returns NULL (allocation failure aborts; a HarfBuzz
+ * set that could not be allocated makes fs_pdf_fonts_embed fail with
+ * FS_E_NOMEM). */
 fs_pdf_fonts *fs_pdf_fonts_new(const fs_fontset *fs)
 {
     fs_pdf_fonts *pf = fs_xcalloc(1, sizeof *pf);
@@ -1304,7 +1321,13 @@ done:
 }
 
 /* See fs-font.h.  Registers libharu's UTF-8 encoder unless the caller has
- * done so (HPDF_UseUTFEncodings raises an error when called twice).
+ * done so (a second HPDF_UseUTFEncodings leaves HPDF_DUPLICATE_REGISTRATION
+ * in the document's error state).  Besides FS_OK, FS_E_FONT and FS_E_PDF
+ * it may return FS_E_NOMEM when HarfBuzz runs out of memory.  The caller's
+ * libharu error handler must return (not longjmp): a jump out of
+ * HPDF_LoadTTFontFromFile would leak memory and leave the temporary subset
+ * file behind.  Otherwise each temporary file is unlinked right after
+ * libharu has opened it.
  * Faces are embedded in face order, so libharu's subset tags (HPDFAA+,
  * HPDFAB+, ...) are stable.  Must be called once; a second call fails with
  * FS_E_PDF. */

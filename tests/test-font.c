@@ -575,8 +575,16 @@ static int make_pdf(const char *out, int caller_utf, char **encoded_kai)
         /* What we measure is what libharu draws. */
         ck_assert_int_eq((int)(HPDF_Page_TextWidth(page, s) * 1000 + 0.5),
                          (int)(w * 1000 + 0.5));
-        if (encoded_kai && faces[i] == fs_fontset_role_face(fs, FS_ROLE_KAI))
+        if (encoded_kai && faces[i] == fs_fontset_role_face(fs, FS_ROLE_KAI)) {
+            /* libharu finds a glyph for the stand-in in the rebuilt cmap
+             * (it builds the CIDToGIDMap from it). */
+            HPDF_Font font = fs_pdf_fonts_get(pf, faces[i]);
+            HPDF_FontDef def = HPDF_GetFontDef(pdf, HPDF_Font_GetFontName(font));
+
+            ck_assert_ptr_nonnull(def);
+            ck_assert_uint_ne(HPDF_TTFontDef_GetGlyphid(def, 0xF8FF), 0);
             *encoded_kai = fs_strdup(s);
+        }
         free(s);
         x += w;
         i = j;
@@ -760,6 +768,48 @@ START_TEST(test_encode)
 }
 END_TEST
 
+/* Two different files with the same PostScript name cannot both go into
+ * one PDF (libharu identifies fonts by that name): a clear error. */
+START_TEST(test_pdf_same_psname)
+{
+    char *dir = make_tmpdir();
+    char *copy = fs_printf("%s/copy.ttf", dir);
+    char *conf = fs_printf("%s/dup.conf", dir);
+    char *cmd = fs_printf("cp '%s' '%s'", LIBSERIF, copy);
+    fs_diags d = {0};
+    fs_error err = FS_E_MAX;
+    fs_fontset *fs;
+    fs_pdf_fonts *pf;
+    HPDF_Doc pdf;
+
+    ck_assert_int_eq(system(cmd), 0);
+    write_text(conf,
+        "song = copy.ttf\n"
+        "hei = " WQY "\n"
+        "kai = " WENKAI "\n"
+        "latin = " LIBSERIF "\n"
+        "fallback = " DROID "\n");
+    fs = fs_fontset_load(conf, &d, &err);
+    ck_assert_ptr_nonnull(fs);
+    ck_assert_int_eq(fs_fontset_nfaces(fs), 5);
+    pf = fs_pdf_fonts_new(fs);
+    fs_pdf_fonts_use(pf, fs_fontset_role_face(fs, FS_ROLE_SONG), 0x20AC);
+    fs_pdf_fonts_use(pf, fs_fontset_role_face(fs, FS_ROLE_LATIN), 'A');
+    pdf = HPDF_New(on_hpdf_error, NULL);
+    ck_assert_int_eq(fs_pdf_fonts_embed(pf, pdf, &d), FS_E_FONT);
+    ck_assert_int_eq(diag_line(&d, "same PostScript name (LiberationSerif)"), 0);
+    HPDF_Free(pdf);
+    fs_pdf_fonts_free(pf);
+    fs_fontset_free(fs);
+    fs_diags_clear(&d);
+    remove_tree(dir);
+    free(cmd);
+    free(conf);
+    free(copy);
+    free(dir);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 
 static Suite *font_suite(void)
@@ -778,6 +828,7 @@ static Suite *font_suite(void)
     tcase_add_test(glyphs, test_subset);
     tcase_add_test(pdf, test_encode);
     tcase_add_test(pdf, test_pdf);
+    tcase_add_test(pdf, test_pdf_same_psname);
     tcase_set_timeout(conf, 60);
     tcase_set_timeout(glyphs, 60);
     tcase_set_timeout(pdf, 120);
