@@ -669,8 +669,9 @@ int fs_fontset_has(const fs_fontset *fs, int face, uint32_t cp)
     return fc && face_glyph(fc, cp, &gid);
 }
 
-/* See fs-font.h.  The ASCII rule covers U+0021..U+007E; the space U+0020
- * is not a letter, digit or punctuation and stays with the role's face. */
+/* See fs-font.h.  The ASCII rule covers U+0020..U+007E: the space goes
+ * with the Latin words it separates, at the Latin font's width (a quarter
+ * em) rather than the half em of the CJK fonts' ASCII space. */
 int fs_fontset_pick(const fs_fontset *fs, fs_font_role role, uint32_t cp)
 {
     static const fs_font_role order[] = {
@@ -681,7 +682,7 @@ int fs_fontset_pick(const fs_fontset *fs, fs_font_role role, uint32_t cp)
 
     if (!fs || (int)role < 0 || role >= FS_ROLE_COUNT)
         return -1;
-    if (cp >= 0x21 && cp <= 0x7E) {
+    if (cp >= 0x20 && cp <= 0x7E) {
         f = fs->role_face[FS_ROLE_LATIN];
         if (fs_fontset_has(fs, f, cp))
             return f;

@@ -50,8 +50,8 @@ const char *fs_fontset_face_family(const fs_fontset *fs, int face);
 unsigned fs_fontset_face_fstype(const fs_fontset *fs, int face);
 int fs_fontset_has(const fs_fontset *fs, int face, uint32_t cp);
 
-/* The face that draws CP in ROLE: ASCII letters, digits and ASCII
- * punctuation come from the latin face when it has them; otherwise the
+/* The face that draws CP in ROLE: ASCII letters, digits, ASCII
+ * punctuation and the space come from the latin face when it has them; otherwise the
  * role's face, then fallback, then the other roles in the order song, hei,
  * kai, latin.  Returns -1 when no face has CP (draw FS_TOFU and warn). */
 int fs_fontset_pick(const fs_fontset *fs, fs_font_role role, uint32_t cp);
