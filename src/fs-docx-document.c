@@ -1,0 +1,694 @@
+/*
+ * fs-docx-document.c - word/document.xml: the body of the form.
+ *
+ * Paragraphs keep the model's alignment, first-line indent (in characters
+ * and in twips), spacing before and after and line spacing (exact: the
+ * multiple of the largest type size, as the PDF sets lines).  Tables are
+ * real Word tables: fixed layout, a grid of the model's column widths,
+ * gridSpan for column spans, vMerge for row spans (each covered row gets
+ * its own continuation w:tc with an empty paragraph), vertical alignment,
+ * borders, cell margins from the padding, cantSplit and tblHeader rows and
+ * at-least row heights.  Child elements follow the order of the
+ * WordprocessingML schema (ECMA-376 Part 1 §17), which Word enforces.
+ */
+#include "fs-docx-private.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct fs_docx_document {
+    const fs_docx_ctx *c;
+    const char *odd_rid, *even_rid;
+};
+
+/* A document writer for C; the footer ids are borrowed.  Free it with
+ * fs_docx_document_free. */
+fs_docx_document *fs_docx_document_new(const fs_docx_ctx *c,
+                                       const char *odd_rid,
+                                       const char *even_rid)
+{
+    fs_docx_document *self = fs_xcalloc(1, sizeof *self);
+
+    self->c = c;
+    self->odd_rid = odd_rid;
+    self->even_rid = even_rid;
+    return self;
+}
+
+/* Frees SELF (not the context); NULL is fine. */
+void fs_docx_document_free(fs_docx_document *self)
+{
+    free(self);
+}
+
+/* ------------------------------------------------------------------------
+ * Runs.
+ * ---------------------------------------------------------------------- */
+
+/* Write the <w:rFonts> element: latin for ASCII, FONT for the rest, and
+ * the hint that sends ambiguous characters (“ ” — ·) to FONT too. */
+void fs_docx_write_rfonts(fs_dx *x, const fs_docx_ctx *c, int font)
+{
+    const char *latin = c->fontv[c->latin].name;
+
+    fs_dx_start(x, "w:rFonts");
+    fs_dx_attr(x, "w:ascii", latin);
+    fs_dx_attr(x, "w:hAnsi", latin);
+    fs_dx_attr(x, "w:eastAsia", c->fontv[font].name);
+    fs_dx_attr(x, "w:hint", "eastAsia");
+    fs_dx_end(x);
+}
+
+/* Write the <w:sz> and <w:szCs> elements (half-points). */
+static void write_w_sz(fs_dx *x, double size)
+{
+    fs_dx_val_int(x, "w:sz", fs_dx_hps(size));
+    fs_dx_val_int(x, "w:szCs", fs_dx_hps(size));
+}
+
+/* Write the <w:rPr> element (see fs-docx-private.h).  Schema order:
+ * rFonts, b, bCs, sz, szCs, u. */
+void fs_docx_write_rpr(fs_dx *x, const fs_docx_ctx *c, int font, double size,
+                       unsigned flags, int st)
+{
+    const fs_dx_style_props *sp = st >= 0 && st < FS_DX_NSTYLES
+        ? &c->style[st] : NULL;
+    int bold = (flags & FS_RUN_BOLD) != 0;
+    int w_font = !sp || sp->font != font;
+    int w_bold = sp ? bold != sp->bold : bold;
+    int w_size = !sp || sp->hps != fs_dx_hps(size);
+    int w_u = (flags & FS_RUN_UNDERLINE) != 0;
+
+    if (!w_font && !w_bold && !w_size && !w_u)
+        return;
+    fs_dx_start(x, "w:rPr");
+    if (w_font)
+        fs_docx_write_rfonts(x, c, font);
+    if (w_bold && bold) {
+        fs_dx_empty(x, "w:b");
+        fs_dx_empty(x, "w:bCs");
+    } else if (w_bold) {
+        fs_dx_val_int(x, "w:b", 0);
+        fs_dx_val_int(x, "w:bCs", 0);
+    }
+    if (w_size)
+        write_w_sz(x, size);
+    if (w_u)
+        fs_dx_val(x, "w:u", "single");
+    fs_dx_end(x);
+}
+
+/* Write the <w:t> element for the N bytes at S (spaces kept). */
+static void write_w_t(fs_dx *x, const char *s, size_t n)
+{
+    fs_dx_start(x, "w:t");
+    fs_dx_attr(x, "xml:space", "preserve");
+    fs_dx_text(x, s, n);
+    fs_dx_end(x);
+}
+
+/* Write the <w:r> element: the N bytes at S in FONT, SIZE and FLAGS; a
+ * tab becomes <w:tab/> and a newline <w:br/>. */
+static void write_w_r(fs_dx *x, const fs_docx_ctx *c, const char *s, size_t n,
+                      int font, double size, unsigned flags, int st)
+{
+    const char *end = s + n;
+
+    fs_dx_start(x, "w:r");
+    fs_docx_write_rpr(x, c, font, size, flags, st);
+    while (s < end) {
+        size_t k = 0;
+
+        while (s + k < end && s[k] != '\t' && s[k] != '\n')
+            k++;
+        if (k)
+            write_w_t(x, s, k);
+        if (s + k < end)
+            fs_dx_empty(x, s[k] == '\t' ? "w:tab" : "w:br");
+        s += k + (s + k < end);
+    }
+    fs_dx_end(x);
+}
+
+/* See fs-docx-private.h. */
+void fs_docx_write_text_runs(fs_dx *x, const fs_docx_ctx *c, const char *text,
+                             fs_font_role role, double size, unsigned flags,
+                             int st)
+{
+    const char *s = text;
+
+    while (*s) {
+        int font;
+        size_t n = fs_docx_ctx_segment(c, role, s, &font);
+
+        write_w_r(x, c, s, n, font, size, flags, st);
+        s += n;
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Paragraphs.
+ * ---------------------------------------------------------------------- */
+
+/* The largest run size of P in points, 0 without runs. */
+static double max_size(const fs_para *p)
+{
+    double m = 0;
+
+    for (size_t i = 0; i < p->nruns; i++)
+        if (p->runs[i].size > m)
+            m = p->runs[i].size;
+    return m;
+}
+
+/* Write the <w:spacing> element: before and after in twips, and the line
+ * pitch exactly LINE_SPACING times the largest size (as the PDF sets it). */
+static void write_w_spacing(fs_dx *x, const fs_para *p)
+{
+    double size = max_size(p);
+
+    fs_dx_start(x, "w:spacing");
+    fs_dx_attr_int(x, "w:before", fs_dx_mm(p->space_before));
+    fs_dx_attr_int(x, "w:after", fs_dx_mm(p->space_after));
+    if (p->line_spacing > 0 && size > 0) {
+        fs_dx_attr_int(x, "w:line", fs_dx_pt(p->line_spacing * size));
+        fs_dx_attr(x, "w:lineRule", "exact");
+    } else {
+        fs_dx_attr_int(x, "w:line", 240);
+        fs_dx_attr(x, "w:lineRule", "auto");
+    }
+    fs_dx_end(x);
+}
+
+/* Write the <w:ind> element: a first-line indent of INDENT_CHARS
+ * characters (w:firstLineChars, hundredths) and the same in twips for
+ * applications that ignore character units. */
+static void write_w_ind(fs_dx *x, const fs_para *p)
+{
+    double size = p->nruns ? p->runs[0].size : 0;
+
+    fs_dx_start(x, "w:ind");
+    fs_dx_attr_int(x, "w:firstLineChars", lround(p->indent_chars * 100));
+    fs_dx_attr_int(x, "w:firstLine", fs_dx_pt(p->indent_chars * size));
+    fs_dx_end(x);
+}
+
+/* The w:jc value of A. */
+static const char *jc_value(fs_align a)
+{
+    switch (a) {
+    case FS_ALIGN_CENTER: return "center";
+    case FS_ALIGN_RIGHT: return "right";
+    case FS_ALIGN_JUSTIFY: return "both";
+    case FS_ALIGN_LEFT: break;
+    }
+    return "left";
+}
+
+/* Write the <w:jc> element. */
+static void write_w_jc(fs_dx *x, fs_align a)
+{
+    fs_dx_val(x, "w:jc", jc_value(a));
+}
+
+/* See fs-docx-private.h: spacing, ind (when indented) and jc of P. */
+void fs_docx_write_para_layout(fs_dx *x, const fs_para *p)
+{
+    write_w_spacing(x, p);
+    if (p->indent_chars > 0)
+        write_w_ind(x, p);
+    write_w_jc(x, p->align);
+}
+
+/* Does P draw nothing (no run with text)? */
+static int para_empty(const fs_para *p)
+{
+    for (size_t i = 0; i < p->nruns; i++)
+        if (p->runs[i].text[0])
+            return 0;
+    return 1;
+}
+
+/* Write the <w:pPr> element of P in style ST.  Schema order: pStyle,
+ * keepNext, pageBreakBefore, spacing, ind, jc, rPr: the paragraph mark's
+ * look, which matters (and is written) only for an empty paragraph,
+ * whose height it gives. */
+static void write_w_pPr(fs_dx *x, const fs_docx_ctx *c, const fs_para *p,
+                        fs_dx_style st, int break_before)
+{
+    fs_dx_start(x, "w:pPr");
+    fs_dx_val(x, "w:pStyle", fs_dx_style_id(st));
+    if (p->keep_with_next)
+        fs_dx_empty(x, "w:keepNext");
+    if (break_before)
+        fs_dx_empty(x, "w:pageBreakBefore");
+    fs_docx_write_para_layout(x, p);
+    if (p->nruns && para_empty(p)) {
+        const fs_run *r = &p->runs[0];
+        int font;
+
+        fs_docx_ctx_segment(c, r->role, r->text, &font);
+        fs_docx_write_rpr(x, c, font, max_size(p), r->flags & FS_RUN_BOLD,
+                          (int)st);
+    }
+    fs_dx_end(x);
+}
+
+/* Write the <w:p> element of P (style ST), with a page break before it
+ * when BREAK_BEFORE. */
+static void write_w_p(fs_dx *x, const fs_docx_ctx *c, const fs_para *p,
+                      fs_dx_style st, int break_before)
+{
+    fs_dx_start(x, "w:p");
+    write_w_pPr(x, c, p, st, break_before);
+    for (size_t i = 0; i < p->nruns; i++)
+        fs_docx_write_text_runs(x, c, p->runs[i].text, p->runs[i].role,
+                                p->runs[i].size, p->runs[i].flags, (int)st);
+    fs_dx_end(x);
+}
+
+/* Write an empty <w:p> with the properties of P (a vMerge continuation
+ * cell's paragraph), or a bare one when P is NULL. */
+static void write_w_p_empty(fs_dx *x, const fs_docx_ctx *c, const fs_para *p)
+{
+    fs_dx_start(x, "w:p");
+    if (p)
+        write_w_pPr(x, c, p, FS_DX_TABLE, 0);
+    fs_dx_end(x);
+}
+
+/* Write a 1-point empty <w:p>: what Word needs between two tables (which
+ * it would otherwise join) and after a final table, or (PAGE_BREAK) a page
+ * break before a table. */
+static void write_w_p_thin(fs_dx *x, int page_break)
+{
+    fs_dx_start(x, "w:p");
+    fs_dx_start(x, "w:pPr");
+    fs_dx_start(x, "w:spacing");
+    fs_dx_attr_int(x, "w:before", 0);
+    fs_dx_attr_int(x, "w:after", 0);
+    fs_dx_attr_int(x, "w:line", 20);
+    fs_dx_attr(x, "w:lineRule", "exact");
+    fs_dx_end(x);
+    fs_dx_start(x, "w:rPr");
+    write_w_sz(x, 1);
+    fs_dx_end(x);
+    fs_dx_end(x);
+    if (page_break) {
+        fs_dx_start(x, "w:r");
+        fs_dx_start(x, "w:br");
+        fs_dx_attr(x, "w:type", "page");
+        fs_dx_end(x);
+        fs_dx_end(x);
+    }
+    fs_dx_end(x);
+}
+
+/* ------------------------------------------------------------------------
+ * Tables.
+ * ---------------------------------------------------------------------- */
+
+/* The grid of a table in twips and which cell covers each slot. */
+typedef struct grid {
+    size_t nrows, ncols;
+    long *cols;                 /* column widths, twips                  */
+    const fs_cell **own;        /* [row * ncols + col]: covering cell    */
+    size_t *origin;             /* [row * ncols + col]: its first row    */
+} grid;
+
+/* Clamps a span V to 1..MAX. */
+static int span_clamp(int v, size_t max)
+{
+    if (v < 1)
+        return 1;
+    return (size_t)v > max ? (int)max : v;
+}
+
+/* Lays out T into G: widths rounded cumulatively (so they add up to the
+ * rounded table width) and every slot's covering cell.  Free with
+ * grid_free. */
+static void grid_build(grid *g, const fs_table *t)
+{
+    double sum = 0;
+    long prev = 0;
+
+    g->nrows = t->nrows;
+    g->ncols = t->ncols;
+    g->cols = fs_xcalloc(t->ncols, sizeof *g->cols);
+    g->own = fs_xcalloc(t->nrows * t->ncols, sizeof *g->own);
+    g->origin = fs_xcalloc(t->nrows * t->ncols, sizeof *g->origin);
+    for (size_t k = 0; k < t->ncols; k++) {
+        long edge;
+
+        sum += t->widths[k];
+        edge = fs_dx_mm(sum);
+        g->cols[k] = edge - prev;
+        prev = edge;
+    }
+    for (size_t r = 0; r < t->nrows; r++)
+        for (size_t i = 0; i < t->rows[r].ncells; i++) {
+            const fs_cell *cell = &t->rows[r].cells[i];
+            size_t col = cell->col < 0 ? 0 : (size_t)cell->col;
+
+            if (col >= t->ncols)
+                continue;
+            int rs = span_clamp(cell->rowspan, t->nrows - r);
+            int cs = span_clamp(cell->colspan, t->ncols - col);
+            for (size_t rr = r; rr < r + (size_t)rs; rr++)
+                for (size_t cc = col; cc < col + (size_t)cs; cc++)
+                    if (!g->own[rr * t->ncols + cc]) {
+                        g->own[rr * t->ncols + cc] = cell;
+                        g->origin[rr * t->ncols + cc] = r;
+                    }
+        }
+}
+
+/* Frees what grid_build allocated. */
+static void grid_free(grid *g)
+{
+    free(g->cols);
+    free(g->own);
+    free(g->origin);
+}
+
+/* The width in twips of NCOLS grid columns from COL. */
+static long grid_width(const grid *g, size_t col, size_t ncols)
+{
+    long w = 0;
+
+    for (size_t k = col; k < col + ncols && k < g->ncols; k++)
+        w += g->cols[k];
+    return w;
+}
+
+/* Write a width element NAME (tblW, tcW) of W twips. */
+static void write_width(fs_dx *x, const char *name, long w)
+{
+    fs_dx_start(x, name);
+    fs_dx_attr_int(x, "w:w", w);
+    fs_dx_attr(x, "w:type", "dxa");
+    fs_dx_end(x);
+}
+
+/* Write one border element NAME (w:top …) of BORDER points, nil for 0. */
+static void write_border(fs_dx *x, const char *name, double border)
+{
+    long eighths = lround(border * 8);
+
+    fs_dx_start(x, name);
+    if (border <= 0) {
+        fs_dx_attr(x, "w:val", "nil");
+    } else {
+        fs_dx_attr(x, "w:val", "single");
+        fs_dx_attr_int(x, "w:sz", eighths < 2 ? 2 : eighths > 96 ? 96 : eighths);
+        fs_dx_attr_int(x, "w:space", 0);
+        fs_dx_attr(x, "w:color", "000000");
+    }
+    fs_dx_end(x);
+}
+
+/* Write the <w:tblBorders> element: the outline and every inside rule. */
+static void write_w_tblBorders(fs_dx *x, double border)
+{
+    static const char *const sides[] = {
+        "w:top", "w:left", "w:bottom", "w:right", "w:insideH", "w:insideV",
+    };
+
+    fs_dx_start(x, "w:tblBorders");
+    for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++)
+        write_border(x, sides[i], border);
+    fs_dx_end(x);
+}
+
+/* Write the <w:tblCellMar> element: PAD_Y above and below, PAD_X left and
+ * right (mm). */
+static void write_w_tblCellMar(fs_dx *x, double pad_x, double pad_y)
+{
+    fs_dx_start(x, "w:tblCellMar");
+    write_width(x, "w:top", fs_dx_mm(pad_y));
+    write_width(x, "w:left", fs_dx_mm(pad_x));
+    write_width(x, "w:bottom", fs_dx_mm(pad_y));
+    write_width(x, "w:right", fs_dx_mm(pad_x));
+    fs_dx_end(x);
+}
+
+/* Write the <w:tblPr> element.  Schema order: tblW, tblInd, tblBorders,
+ * tblLayout, tblCellMar, tblLook. */
+static void write_w_tblPr(fs_dx *x, const fs_table *t, long width)
+{
+    fs_dx_start(x, "w:tblPr");
+    write_width(x, "w:tblW", width);
+    write_width(x, "w:tblInd", 0);
+    write_w_tblBorders(x, t->border);
+    fs_dx_start(x, "w:tblLayout");
+    fs_dx_attr(x, "w:type", "fixed");
+    fs_dx_end(x);
+    write_w_tblCellMar(x, t->pad_x, t->pad_y);
+    fs_dx_start(x, "w:tblLook");
+    fs_dx_attr(x, "w:val", "0000");
+    fs_dx_attr_int(x, "w:firstRow", 0);
+    fs_dx_attr_int(x, "w:lastRow", 0);
+    fs_dx_attr_int(x, "w:firstColumn", 0);
+    fs_dx_attr_int(x, "w:lastColumn", 0);
+    fs_dx_attr_int(x, "w:noHBand", 1);
+    fs_dx_attr_int(x, "w:noVBand", 1);
+    fs_dx_end(x);
+    fs_dx_end(x);
+}
+
+/* Write the <w:tblGrid> element. */
+static void write_w_tblGrid(fs_dx *x, const grid *g)
+{
+    fs_dx_start(x, "w:tblGrid");
+    for (size_t k = 0; k < g->ncols; k++) {
+        fs_dx_start(x, "w:gridCol");
+        fs_dx_attr_int(x, "w:w", g->cols[k]);
+        fs_dx_end(x);
+    }
+    fs_dx_end(x);
+}
+
+/* Write the <w:trPr> element (nothing for a plain row).  Its children
+ * are a choice group: cantSplit, trHeight, tblHeader. */
+static void write_w_trPr(fs_dx *x, const fs_row *r)
+{
+    if (!(r->flags & (FS_ROW_HEADER | FS_ROW_CANT_SPLIT)) && r->min_height <= 0)
+        return;
+    fs_dx_start(x, "w:trPr");
+    if (r->flags & FS_ROW_CANT_SPLIT)
+        fs_dx_empty(x, "w:cantSplit");
+    if (r->min_height > 0) {
+        fs_dx_start(x, "w:trHeight");
+        fs_dx_attr_int(x, "w:val", fs_dx_mm(r->min_height));
+        fs_dx_attr(x, "w:hRule", "atLeast");
+        fs_dx_end(x);
+    }
+    if (r->flags & FS_ROW_HEADER)
+        fs_dx_empty(x, "w:tblHeader");
+    fs_dx_end(x);
+}
+
+/* How a w:tc takes part in a vertical merge. */
+typedef enum vmerge { VMERGE_NONE, VMERGE_RESTART, VMERGE_CONTINUE } vmerge;
+
+/* The w:vAlign value of V. */
+static const char *valign_value(fs_valign v)
+{
+    return v == FS_VALIGN_CENTER ? "center"
+        : v == FS_VALIGN_BOTTOM ? "bottom" : "top";
+}
+
+/* Write the <w:tcPr> element.  Schema order: tcW, gridSpan, vMerge,
+ * vAlign. */
+static void write_w_tcPr(fs_dx *x, long width, int colspan, vmerge vm,
+                         fs_valign valign)
+{
+    fs_dx_start(x, "w:tcPr");
+    write_width(x, "w:tcW", width);
+    if (colspan > 1)
+        fs_dx_val_int(x, "w:gridSpan", colspan);
+    if (vm == VMERGE_RESTART)
+        fs_dx_val(x, "w:vMerge", "restart");
+    else if (vm == VMERGE_CONTINUE)
+        fs_dx_empty(x, "w:vMerge");
+    fs_dx_val(x, "w:vAlign", valign_value(valign));
+    fs_dx_end(x);
+}
+
+/* Write the <w:tc> element of CELL (WIDTH twips, COLSPAN grid columns):
+ * its paragraphs, or for a continuation (VMERGE_CONTINUE) one empty
+ * paragraph, since every w:tc must end with a w:p. */
+static void write_w_tc(fs_dx *x, const fs_docx_ctx *c, const fs_cell *cell,
+                       long width, int colspan, vmerge vm)
+{
+    fs_dx_start(x, "w:tc");
+    write_w_tcPr(x, width, colspan, vm, cell ? cell->valign : FS_VALIGN_TOP);
+    if (vm == VMERGE_CONTINUE || !cell || !cell->nparas)
+        write_w_p_empty(x, c, cell && cell->nparas ? &cell->paras[0] : NULL);
+    else
+        for (size_t i = 0; i < cell->nparas; i++)
+            write_w_p(x, c, &cell->paras[i], FS_DX_TABLE, 0);
+    fs_dx_end(x);
+}
+
+/* Write the <w:tr> element of row R of T: each grid slot is covered by a
+ * cell starting here, a continuation of a row span from above, or (where
+ * the model leaves a hole) an empty filler cell. */
+static void write_w_tr(fs_dx *x, const fs_docx_ctx *c, const fs_table *t,
+                       const grid *g, size_t r)
+{
+    size_t cc = 0;
+
+    fs_dx_start(x, "w:tr");
+    write_w_trPr(x, &t->rows[r]);
+    while (cc < g->ncols) {
+        const fs_cell *cell = g->own[r * g->ncols + cc];
+        size_t n = 1;
+
+        if (cell && (size_t)cell->col == cc) {
+            size_t org = g->origin[r * g->ncols + cc];
+            int cs = span_clamp(cell->colspan, g->ncols - cc);
+            int rs = span_clamp(cell->rowspan, g->nrows - org);
+            vmerge vm = org != r ? VMERGE_CONTINUE
+                : rs > 1 ? VMERGE_RESTART : VMERGE_NONE;
+
+            n = (size_t)cs;
+            write_w_tc(x, c, cell, grid_width(g, cc, n), cs, vm);
+        } else {
+            while (cc + n < g->ncols && !g->own[r * g->ncols + cc + n])
+                n++;
+            write_w_tc(x, c, NULL, grid_width(g, cc, n), (int)n, VMERGE_NONE);
+        }
+        cc += n;
+    }
+    fs_dx_end(x);
+}
+
+/* Write the <w:tbl> element of T. */
+static void write_w_tbl(fs_dx *x, const fs_docx_ctx *c, const fs_table *t)
+{
+    grid g;
+
+    if (!t->ncols || !t->nrows)
+        return;
+    grid_build(&g, t);
+    fs_dx_start(x, "w:tbl");
+    write_w_tblPr(x, t, grid_width(&g, 0, g.ncols));
+    write_w_tblGrid(x, &g);
+    for (size_t r = 0; r < t->nrows; r++)
+        write_w_tr(x, c, t, &g, r);
+    fs_dx_end(x);
+    grid_free(&g);
+}
+
+/* ------------------------------------------------------------------------
+ * The section.
+ * ---------------------------------------------------------------------- */
+
+/* Write a <w:footerReference> element. */
+static void write_w_footerReference(fs_dx *x, const char *type, const char *rid)
+{
+    fs_dx_start(x, "w:footerReference");
+    fs_dx_attr(x, "w:type", type);
+    fs_dx_attr(x, "r:id", rid);
+    fs_dx_end(x);
+}
+
+/* Write the <w:pgSz> element. */
+static void write_w_pgSz(fs_dx *x, const fs_page_setup *pg)
+{
+    fs_dx_start(x, "w:pgSz");
+    fs_dx_attr_int(x, "w:w", fs_dx_mm(pg->width));
+    fs_dx_attr_int(x, "w:h", fs_dx_mm(pg->height));
+    if (pg->width > pg->height)
+        fs_dx_attr(x, "w:orient", "landscape");
+    fs_dx_end(x);
+}
+
+/* Write the <w:pgMar> element: the model's margins, a header distance of
+ * 15 mm (there is no header) and the footer distance of the page number. */
+static void write_w_pgMar(fs_dx *x, const fs_page_setup *pg)
+{
+    long top = fs_dx_mm(pg->top), header = fs_dx_mm(15);
+
+    fs_dx_start(x, "w:pgMar");
+    fs_dx_attr_int(x, "w:top", top);
+    fs_dx_attr_int(x, "w:right", fs_dx_mm(pg->right));
+    fs_dx_attr_int(x, "w:bottom", fs_dx_mm(pg->bottom));
+    fs_dx_attr_int(x, "w:left", fs_dx_mm(pg->left));
+    fs_dx_attr_int(x, "w:header", header < top ? header : top / 2);
+    fs_dx_attr_int(x, "w:footer", fs_docx_footer_distance(pg));
+    fs_dx_attr_int(x, "w:gutter", 0);
+    fs_dx_end(x);
+}
+
+/* Write the <w:sectPr> element.  Schema order: footerReference, pgSz,
+ * pgMar. */
+static void write_w_sectPr(fs_dx *x, const fs_page_setup *pg,
+                           const char *odd_rid, const char *even_rid)
+{
+    fs_dx_start(x, "w:sectPr");
+    if (odd_rid)
+        write_w_footerReference(x, "default", odd_rid);
+    if (even_rid)
+        write_w_footerReference(x, "even", even_rid);
+    write_w_pgSz(x, pg);
+    write_w_pgMar(x, pg);
+    fs_dx_end(x);
+}
+
+/* ------------------------------------------------------------------------
+ * The part.
+ * ---------------------------------------------------------------------- */
+
+/* Write the <w:body> element: the blocks in order.  A page break becomes
+ * pageBreakBefore of the next paragraph (or a thin paragraph holding the
+ * break before a table); tables never touch each other or the end. */
+static void write_w_body(fs_dx *x, const fs_docx_document *self)
+{
+    const fs_docx_ctx *c = self->c;
+    const fs_doc *doc = c->doc;
+    fs_block_kind prev = FS_BLOCK_PARA;
+    int pending = 0;
+
+    fs_dx_start(x, "w:body");
+    for (size_t i = 0; i < doc->nblocks; i++) {
+        const fs_block *b = &doc->blocks[i];
+
+        switch (b->kind) {
+        case FS_BLOCK_PARA:
+            write_w_p(x, c, b->u.para, fs_dx_para_style(b->u.para, 0), pending);
+            pending = 0;
+            prev = FS_BLOCK_PARA;
+            break;
+        case FS_BLOCK_TABLE:
+            if (pending || (i > 0 && prev == FS_BLOCK_TABLE))
+                write_w_p_thin(x, pending);
+            pending = 0;
+            write_w_tbl(x, c, b->u.table);
+            prev = FS_BLOCK_TABLE;
+            break;
+        case FS_BLOCK_PAGE_BREAK:
+            pending = 1;
+            break;
+        }
+    }
+    if (pending || prev == FS_BLOCK_TABLE || doc->nblocks == 0)
+        write_w_p_thin(x, pending);
+    write_w_sectPr(x, &doc->page, self->odd_rid, self->even_rid);
+    fs_dx_end(x);
+}
+
+/* Writes the whole part (an fs_dx_write_fn). */
+void fs_docx_document_write(const void *vself, fs_dx *x)
+{
+    const fs_docx_document *self = vself;
+
+    fs_dx_decl(x);
+    fs_dx_start(x, "w:document");
+    fs_dx_attr(x, "xmlns:w", FS_DX_NS_W);
+    fs_dx_attr(x, "xmlns:r", FS_DX_NS_R);
+    write_w_body(x, self);
+    fs_dx_end(x);
+}

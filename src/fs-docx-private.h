@@ -1,0 +1,270 @@
+/*
+ * fs-docx-private.h - what the modules of the DOCX backend share.
+ *
+ *   fs-docx.c                the packager: the only module that knows zip
+ *   fs-docx-xml.c            fs_dx, a libxml2 xmlTextWriter with a sticky
+ *                            error, and unit conversions
+ *   fs-docx-fonts.c          fs_docx_ctx: which font draws what, the
+ *                            paragraph styles, subsets and obfuscation
+ *   fs-docx-content-types.c  [Content_Types].xml
+ *   fs-docx-rels.c           every relationships part (*.rels)
+ *   fs-docx-document.c       word/document.xml (and the run properties the
+ *                            other parts share)
+ *   fs-docx-styles.c         word/styles.xml
+ *   fs-docx-settings.c       word/settings.xml
+ *   fs-docx-fonttable.c      word/fontTable.xml
+ *   fs-docx-footer.c         word/footer1.xml (odd pages), footer2.xml (even)
+ *   fs-docx-core.c           docProps/core.xml
+ *   fs-docx-app.c            docProps/app.xml
+ *
+ * Each part module has fs_docx_PART_new / _free (NULL-safe) / _write, and
+ * one small static function per XML element, named after the element.
+ * Writers never fail half-way visibly: an fs_dx remembers its first error
+ * and ignores everything after it, and the part's caller checks x->err.
+ */
+#ifndef FS_DOCX_PRIVATE_H
+#define FS_DOCX_PRIVATE_H
+
+#include "fs-docx.h"
+
+#include <libxml/xmlwriter.h>
+
+/* ------------------------------------------------------------------------
+ * fs-docx-xml.c: writing XML.
+ * ---------------------------------------------------------------------- */
+
+#define FS_DX_NS_W "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#define FS_DX_NS_R "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define FS_DX_REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+/* An xmlTextWriter (no indentation) and the first error it reported. */
+typedef struct fs_dx {
+    xmlTextWriterPtr w;
+    int err;
+} fs_dx;
+
+void fs_dx_decl(fs_dx *x);                      /* <?xml … standalone="yes"?> */
+void fs_dx_start(fs_dx *x, const char *name);
+void fs_dx_end(fs_dx *x);
+void fs_dx_attr(fs_dx *x, const char *name, const char *value);
+void fs_dx_attr_int(fs_dx *x, const char *name, long v);
+/* Character data: the N bytes of UTF-8 at S, escaped; characters XML 1.0
+ * forbids are dropped. */
+void fs_dx_text(fs_dx *x, const char *s, size_t n);
+void fs_dx_empty(fs_dx *x, const char *name);                   /* <N/>       */
+void fs_dx_val(fs_dx *x, const char *name, const char *val);    /* <N w:val/> */
+void fs_dx_val_int(fs_dx *x, const char *name, long v);
+void fs_dx_element(fs_dx *x, const char *name, const char *text); /* <N>t</N> */
+
+/* Runs WRITE(SELF, x) on a fresh writer into memory and returns the bytes
+ * in *OUT (malloc'd, NUL-terminated) and *LEN.  FS_OK or FS_E_NOMEM. */
+typedef void (*fs_dx_write_fn)(const void *self, fs_dx *x);
+fs_error fs_dx_to_memory(fs_dx_write_fn write, const void *self,
+                         char **out, size_t *len);
+
+/* Units: millimetres to twips (1/1440 inch) and points to twips and to
+ * half-points, rounded to the nearest integer (no text formatting of
+ * floating point anywhere, so the locale cannot change a byte). */
+long fs_dx_mm(double mm);
+long fs_dx_pt(double pt);
+long fs_dx_hps(double pt);
+
+/* ------------------------------------------------------------------------
+ * fs-docx-fonts.c: the rendering context.
+ * ---------------------------------------------------------------------- */
+
+/* The paragraph styles of styles.xml. */
+typedef enum fs_dx_style {
+    FS_DX_NARRATIVE,            /* body text outside tables              */
+    FS_DX_ATTACHMENT,           /* 附件1                                 */
+    FS_DX_TITLE,                /* the form's title                      */
+    FS_DX_TABLE,                /* text in table cells                   */
+    FS_DX_NSTYLES
+} fs_dx_style;
+
+const char *fs_dx_style_id(fs_dx_style s);
+const char *fs_dx_style_name(fs_dx_style s);
+/* Fills *P (with the one empty run *R) with the look of style S in the
+ * forms template, for a style the document does not use. */
+void fs_dx_style_default(fs_dx_style s, fs_para *p, fs_run *r);
+
+/* The run properties of a style: its runs name only what differs. */
+typedef struct fs_dx_style_props {
+    int font;                   /* w:eastAsia (docx font index)           */
+    long hps;                   /* w:sz                                   */
+    int bold;
+} fs_dx_style_props;
+/* The style of P, a paragraph of the document body or (IN_CELL) of a cell. */
+fs_dx_style fs_dx_para_style(const fs_para *p, int in_cell);
+
+/* One w:font of fontTable.xml. */
+typedef struct fs_dx_font {
+    char *name;                 /* w:name: the face's family (made unique
+                                   once embedded), or an Office font's    */
+    char *alt_name;             /* w:altName or NULL: the Office font's
+                                   English name, an embedded subset's
+                                   original family                        */
+    int face;                   /* fontset face, -1 for an Office font    */
+    int cjk;                    /* w:charset 86 (GB2312) rather than 00   */
+    int serif;                  /* w:family roman rather than swiss       */
+    uint32_t *cps;              /* code points drawn with it (sorted and
+                                   unique after fs_docx_ctx_new)          */
+    size_t ncps, cap;
+    unsigned char *odttf;       /* obfuscated subset once embedded        */
+    size_t odttf_len;
+    char key[39];               /* w:fontKey "{XXXXXXXX-XXXX-…}"          */
+} fs_dx_font;
+
+/* What every part needs to know about one document: built once by
+ * fs_docx_ctx_new, read by the part writers. */
+typedef struct fs_docx_ctx {
+    const fs_doc *doc;
+    const fs_fontset *fonts;
+    fs_diags *diags;
+    int office;                 /* fs_docx_options.office_fonts           */
+    fs_dx_font *fontv;
+    size_t nfonts;
+    int *face_font;             /* per fontset face: its docx font or -1  */
+    int role_font[FS_ROLE_COUNT]; /* w:eastAsia of each role's own text  */
+    int latin;                  /* w:ascii and w:hAnsi                    */
+    const fs_para *style_para[FS_DX_NSTYLES];   /* first of each style   */
+    fs_dx_style_props style[FS_DX_NSTYLES];     /* the most common run
+                                                   look of each style     */
+} fs_docx_ctx;
+
+/* Page numbers: "— N —" in 4号 song; the em dashes and spaces around the
+ * PAGE field. */
+#define FS_DX_PAGENUM_PT FS_PT_HAO4
+#define FS_DX_PAGENUM_LEFT "\xE2\x80\x94 "      /* "— " */
+#define FS_DX_PAGENUM_RIGHT " \xE2\x80\x94"     /* " —" */
+
+/* Builds the context of DOC with FONTS: maps roles and faces to docx
+ * fonts, records every code point each font draws and the first paragraph
+ * of each style.  OPT may be NULL.  Never fails (memory exhaustion
+ * aborts); free with fs_docx_ctx_free. */
+fs_docx_ctx *fs_docx_ctx_new(const fs_doc *doc, const fs_fontset *fonts,
+                             const fs_docx_options *opt, fs_diags *diags);
+void fs_docx_ctx_free(fs_docx_ctx *c);
+
+/* The docx font that draws the non-ASCII code point CP of a run of ROLE
+ * (the latin font for ASCII). */
+int fs_docx_ctx_font(const fs_docx_ctx *c, fs_font_role role, uint32_t cp);
+
+/* The length in bytes of the first piece of S (a run of ROLE) whose
+ * non-ASCII characters all take the same docx font, stored in *FONT (the
+ * role's font for a piece of ASCII only).  0 at the end of S. */
+size_t fs_docx_ctx_segment(const fs_docx_ctx *c, fs_font_role role,
+                           const char *s, int *font);
+
+/* Subsets and obfuscates every font that draws something and may be
+ * embedded (nothing with office fonts).  FS_OK, or FS_E_FONT with a
+ * message naming the font file in C->diags. */
+fs_error fs_docx_ctx_embed(fs_docx_ctx *c);
+
+/* Is a face with this OS/2 fsType embeddable in an editable document?
+ * (0 installable, or bit 0x08 editable: what Word and LibreOffice take.) */
+int fs_docx_fstype_ok(unsigned fstype);
+
+/* The w:fontKey for font NAME whose subset is DATA: an uppercase GUID
+ * "{XXXXXXXX-XXXX-4XXX-YXXX-XXXXXXXXXXXX}" derived from a hash of both,
+ * so equal input gives an equal key.  OUT has 39 bytes. */
+void fs_docx_font_key(const char *name, const unsigned char *data,
+                      size_t len, char out[39]);
+
+/* XORs the first 32 bytes of DATA with the key of GUID KEY as ECMA-376
+ * §17.8.1 says (its 16 bytes in reverse text order, twice).  Applying it
+ * twice gives the font back.  Returns 0, or -1 when KEY is not a GUID. */
+int fs_docx_obfuscate(unsigned char *data, size_t len, const char *key);
+
+/* ------------------------------------------------------------------------
+ * Parts.
+ * ---------------------------------------------------------------------- */
+
+/* [Content_Types].xml: Default by extension, Override by part name. */
+typedef struct fs_docx_content_types fs_docx_content_types;
+fs_docx_content_types *fs_docx_content_types_new(void);
+void fs_docx_content_types_free(fs_docx_content_types *self);
+void fs_docx_content_types_add_default(fs_docx_content_types *self,
+                                       const char *ext, const char *type);
+void fs_docx_content_types_add_override(fs_docx_content_types *self,
+                                        const char *part, const char *type);
+void fs_docx_content_types_write(const void *self, fs_dx *x);
+
+/* A relationships part: rId1, rId2, … in the order added. */
+typedef struct fs_docx_rels fs_docx_rels;
+fs_docx_rels *fs_docx_rels_new(void);
+void fs_docx_rels_free(fs_docx_rels *self);
+/* Adds a relationship of TYPE (a full URI) to TARGET and returns its id
+ * ("rId3"), owned by SELF. */
+const char *fs_docx_rels_add(fs_docx_rels *self, const char *type,
+                             const char *target);
+void fs_docx_rels_write(const void *self, fs_dx *x);
+
+/* word/document.xml.  ODD_RID and EVEN_RID are the relationship ids of the
+ * footers (NULL without page numbers); the strings must outlive SELF. */
+typedef struct fs_docx_document fs_docx_document;
+fs_docx_document *fs_docx_document_new(const fs_docx_ctx *c,
+                                       const char *odd_rid,
+                                       const char *even_rid);
+void fs_docx_document_free(fs_docx_document *self);
+void fs_docx_document_write(const void *self, fs_dx *x);
+
+/* The run properties the parts share: <w:rPr> with rFonts (latin for
+ * ASCII, FONT for the rest), bold, size and underline of FLAGS.  With a
+ * style ST (>= 0) only what differs from the style is written, and nothing
+ * at all when nothing differs; ST < 0 writes everything. */
+void fs_docx_write_rpr(fs_dx *x, const fs_docx_ctx *c, int font,
+                       double size, unsigned flags, int st);
+/* <w:rFonts> naming the latin font and FONT. */
+void fs_docx_write_rfonts(fs_dx *x, const fs_docx_ctx *c, int font);
+/* The paragraph layout the parts share, in schema order: <w:spacing>
+ * (exact line pitch), <w:ind> when P is indented, <w:jc>. */
+void fs_docx_write_para_layout(fs_dx *x, const fs_para *p);
+/* The runs of TEXT in ROLE, SIZE and FLAGS in a paragraph of style ST
+ * (-1: none): one w:r per font piece. */
+void fs_docx_write_text_runs(fs_dx *x, const fs_docx_ctx *c, const char *text,
+                             fs_font_role role, double size, unsigned flags,
+                             int st);
+
+/* word/styles.xml */
+typedef struct fs_docx_styles fs_docx_styles;
+fs_docx_styles *fs_docx_styles_new(const fs_docx_ctx *c);
+void fs_docx_styles_free(fs_docx_styles *self);
+void fs_docx_styles_write(const void *self, fs_dx *x);
+
+/* word/settings.xml */
+typedef struct fs_docx_settings fs_docx_settings;
+fs_docx_settings *fs_docx_settings_new(const fs_docx_ctx *c);
+void fs_docx_settings_free(fs_docx_settings *self);
+void fs_docx_settings_write(const void *self, fs_dx *x);
+
+/* word/fontTable.xml.  RIDS[i] is the relationship id of font i's
+ * embedded file, NULL where it is not embedded; borrowed. */
+typedef struct fs_docx_fonttable fs_docx_fonttable;
+fs_docx_fonttable *fs_docx_fonttable_new(const fs_docx_ctx *c,
+                                         const char *const *rids);
+void fs_docx_fonttable_free(fs_docx_fonttable *self);
+void fs_docx_fonttable_write(const void *self, fs_dx *x);
+
+/* word/footerN.xml: the page number, right (odd pages) or left (EVEN). */
+typedef struct fs_docx_footer fs_docx_footer;
+fs_docx_footer *fs_docx_footer_new(const fs_docx_ctx *c, int even);
+void fs_docx_footer_free(fs_docx_footer *self);
+void fs_docx_footer_write(const void *self, fs_dx *x);
+/* The footer distance (w:footer, twips) that puts the top of the page
+ * number's line 7 mm below the text block. */
+long fs_docx_footer_distance(const fs_page_setup *page);
+
+/* docProps/core.xml */
+typedef struct fs_docx_core fs_docx_core;
+fs_docx_core *fs_docx_core_new(const fs_doc *doc);
+void fs_docx_core_free(fs_docx_core *self);
+void fs_docx_core_write(const void *self, fs_dx *x);
+
+/* docProps/app.xml */
+typedef struct fs_docx_app fs_docx_app;
+fs_docx_app *fs_docx_app_new(const fs_doc *doc);
+void fs_docx_app_free(fs_docx_app *self);
+void fs_docx_app_write(const void *self, fs_dx *x);
+
+#endif

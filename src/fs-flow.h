@@ -1,0 +1,111 @@
+/*
+ * fs-flow.h - the flowcharts of 附件4 (创建流程图) and 附件5 (动态管理流程图):
+ * loading them from templates/flowcharts/ID.xml, laying them out on one A4
+ * page as a fs_drawing, and marking on them where a dossier's history
+ * stands.
+ *
+ * Layout: the main flow in layers from top to bottom (longest path over
+ * the arrows that do not lead back; arrows back, like 不通过 loops, are
+ * found by depth-first search from the start), side steps beside the step
+ * they feed or leave from, boxes sized to their wrapped labels, every arrow
+ * routed orthogonally around the boxes by a shortest-path search with a
+ * cost for each bend and crossing, arrow labels placed where they touch no
+ * box and no line, the whole centred under the 附件 label and the title,
+ * set smaller (and at last scaled) until it fits the text block.
+ */
+#ifndef FS_FLOW_H
+#define FS_FLOW_H
+
+#include "fivestar.h"
+#include "fs-doc.h"
+#include "fs-draw.h"
+#include "fs-font.h"
+
+typedef enum fs_flow_kind {
+    FS_FLOW_START, FS_FLOW_STEP, FS_FLOW_REVIEW, FS_FLOW_END, FS_FLOW_SIDE
+} fs_flow_kind;
+
+typedef struct fs_flow_node {
+    char *id;
+    char *label;                /* trimmed, not empty                      */
+    fs_flow_kind kind;
+    int feeds;                  /* FS_FLOW_SIDE: index of the node it
+                                   feeds, else -1                          */
+    int stage;                  /* the fs_stage it stands for, or -1       */
+    int pinned;                 /* x, y given in the file                  */
+    double x, y;                /* pinned centre, mm from the top-left
+                                   corner of the text block                */
+    long line;
+} fs_flow_node;
+
+typedef struct fs_flow_edge {
+    int from, to;               /* node indexes                            */
+    char *label;                /* NULL when none                          */
+    fs_result when;             /* taken on 通过 / 不通过, or NONE          */
+    long line;
+} fs_flow_edge;
+
+typedef struct fs_flow_style {
+    fs_font_role role;
+    double size;                /* points                                  */
+} fs_flow_style;
+
+typedef struct fs_flow {
+    char *path;
+    char *id;                   /* creation, dynamic                       */
+    int annual;                 /* cycle="annual" (附件5)                   */
+    char *attachment;           /* 附件4                                    */
+    char *title;
+    fs_flow_style attachment_style, title_style, node_style, edge_style;
+    fs_flow_node *nodes;
+    size_t nnodes;
+    fs_flow_edge *edges;
+    size_t nedges;
+} fs_flow;
+
+/* Reads the chart PATH safely (no DTD, entity or network; at most 1 MiB),
+ * checks it against templates/flowchart.xsd and the rules the schema
+ * cannot state (a start node; a side node feeds a node it has an arrow
+ * to; no arrow to itself or twice; x and y together).  Every problem goes
+ * to DIAGS as PATH:LINE.  Returns the chart, which the caller frees with
+ * fs_flow_free, or NULL with *ERR = FS_E_TEMPLATE (or FS_E_IO when PATH
+ * cannot be read). */
+fs_flow *fs_flow_load(const char *path, fs_diags *diags, fs_error *err);
+void fs_flow_free(fs_flow *f);
+
+/* templates/flowcharts/NAME.xml (malloc'd), or NULL when NAME is not a
+ * safe name or there is no templates folder. */
+char *fs_flow_path(const char *name);
+
+/* Index of the node named ID, or -1. */
+int fs_flow_node_index(const fs_flow *f, const char *id);
+
+/* Lays F out on the text block of PAGE (NULL: A4 portrait with the
+ * GB/T 9704 margins 37/35/28/26 mm), measuring labels with FONTS.  The
+ * drawing holds the 附件 label, the title, one shape per node (id = node
+ * id), one connector per edge (in the file's order) and room for a legend
+ * at the bottom.  Pinned boxes that overlap another, or a chart that only
+ * fits scaled below 60 %, give a warning in DIAGS.  Never NULL; the caller
+ * frees it with fs_drawing_free. */
+fs_drawing *fs_flow_layout(const fs_flow *f, const fs_fontset *fonts,
+                           const fs_page_setup *page, fs_diags *diags);
+
+/* The node of F that the I-th event of D's history stands on, or -1 when
+ * the event belongs to the other chart or to no node of F.  An event
+ * belongs to the annual cycle (附件5) when it is an annual-report or when
+ * an approved or annual-report event comes before it; else to 附件4. */
+int fs_flow_event_node(const fs_flow *f, const fs_dossier *d, size_t i);
+
+/* Marks D's history on DR, a drawing fs_flow_layout made of F: every box
+ * with events gets them as small dated notes beside it ("2018年4月25日
+ * 通过", 不通过 in red), a light fill (DONE), a red fill for a review whose
+ * last outcome is 不通过 (FAILED), and the box of the last event a thick
+ * red border (CURRENT) unless the history goes on in the other chart; the
+ * arrows along the way are drawn in dark red; a legend and the
+ * organisation's name go below the chart.  FONTS measures the notes.
+ * Returns the number of events marked (0: nothing changed but the
+ * legend, which then says there is no event). */
+int fs_flow_mark(const fs_flow *f, fs_drawing *dr, const fs_dossier *d,
+                 const fs_fontset *fonts);
+
+#endif

@@ -1,0 +1,43 @@
+#!/bin/sh
+# bench.sh - `make bench`: wall time (median of N runs), peak memory and
+# output sizes of fivestar on the example dossier.  Targets (issue 3, on the
+# 2-core reference machine): both PDFs of the example in ≤ 20 ms and
+# ≤ 24 MB peak memory, each file ≤ 150 KB.  Figures are printed, not
+# asserted: speed lives here, never in the tests.
+set -eu
+BIN=${FIVESTAR:-./fivestar}
+RUNS=${RUNS:-21}
+EXAMPLE=samples/mingli-2018.xml
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+now_ns() { date +%s%N; }
+
+# median_ms CMD...: runs CMD $RUNS times, prints the median in ms.
+median_ms() {
+    i=0
+    while [ $i -lt "$RUNS" ]; do
+        t0=$(now_ns); "$@" >/dev/null 2>&1; t1=$(now_ns)
+        echo $(( (t1 - t0) / 1000 ))
+        i=$((i + 1))
+    done | sort -n | awk '{ a[NR] = $1 } END { m = a[int((NR + 1) / 2)]; printf "%.1f", m / 1000 }'
+}
+
+# peak_mb CMD...: peak resident memory of one run, in MB.
+peak_mb() {
+    /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1 | awk '{ printf "%.1f", $1 / 1024 }'
+}
+
+size_kb() { awk -v b="$(wc -c < "$1")" 'BEGIN { printf "%.1f", b / 1024 }'; }
+
+echo "machine: $(nproc) cores, $(uname -m), $(date -u +%Y-%m-%d)"
+echo "example: $EXAMPLE, $RUNS runs each"
+
+ms=$(median_ms "$BIN" render "$EXAMPLE" -o "$tmp/out" --format pdf)
+mb=$(peak_mb "$BIN" render "$EXAMPLE" -o "$tmp/out" --format pdf)
+d="$tmp/out/mingli-2018"
+printf 'render PDF (评定标准 + 申报表): median %s ms, peak %s MB, 评定标准.pdf %s KB, 申报表.pdf %s KB   [targets: 20 ms, 24 MB, 150 KB each]\n' \
+    "$ms" "$mb" "$(size_kb "$d/评定标准.pdf")" "$(size_kb "$d/申报表.pdf")"
+
+ms=$(median_ms "$BIN" validate "$EXAMPLE")
+echo "validate: median $ms ms"
