@@ -399,8 +399,8 @@ START_TEST(test_pick)
     ck_assert_int_eq(fs_fontset_pick(fs, FS_ROLE_SONG, 'A'), latin);
     ck_assert_int_eq(fs_fontset_pick(fs, FS_ROLE_HEI, '7'), latin);
     ck_assert_int_eq(fs_fontset_pick(fs, FS_ROLE_KAI, ','), latin);
-    /* The space stays with the role's face. */
-    ck_assert_int_eq(fs_fontset_pick(fs, FS_ROLE_SONG, ' '), song);
+    /* The space goes with the Latin words it separates. */
+    ck_assert_int_eq(fs_fontset_pick(fs, FS_ROLE_SONG, ' '), latin);
     /* Hanzi come from the role's face. */
     ck_assert_int_eq(fs_fontset_pick(fs, FS_ROLE_SONG, 0x4E2D), song);
     ck_assert_int_eq(fs_fontset_pick(fs, FS_ROLE_HEI, 0x4E2D), hei);

@@ -1,0 +1,526 @@
+/*
+ * test-render.c - `fivestar render` end to end: the PDFs are read back with
+ * poppler (pdftotext, pdffonts, pdfinfo) and qpdf, as a user's tools would.
+ *
+ * Asserted: every sample renders; every rubric standard, every dossier field
+ * and the total are in the text; every font is an embedded subset with a
+ * usable ToUnicode; every page is A4; qpdf finds nothing; a second run is
+ * byte-identical; long narratives and rare characters survive; bad input
+ * writes nothing; a failed write never replaces a good file.
+ */
+#include "testutil.h"
+#include "fivestar.h"
+
+static const char *const samples[] = {
+    "mingli-2018", "hengtai-2018", "dalang-social-2018", "minimal-2018",
+    "qinghe-shizhiguan-2019", "songshan-revoked-2018",
+};
+#define NSAMPLES (sizeof samples / sizeof *samples)
+
+/* Renders the samples once into a folder shared by the tests below. */
+static char *rendered;
+
+static void render_samples(void)
+{
+    char *path, *status;
+
+    if (asprintf(&path, "%s/status", rendered) < 0)
+        abort();
+    status = tu_read(path, NULL);
+    ck_assert_msg(status && strcmp(status, "0\n") == 0, "render of the samples failed: see %s/log", rendered);
+    free(status);
+    free(path);
+}
+
+/* Text of PDF with all white space removed (pdftotext breaks lines inside
+ * table cells); *ERR receives pdftotext's standard error. */
+static char *pdf_text(const char *pdf, char **err)
+{
+    char *cmd, *out, *t;
+    size_t k = 0;
+
+    /* -raw keeps the content stream's order: each cell's lines together. */
+    if (asprintf(&cmd, "pdftotext -raw '%s' -", pdf) < 0)
+        abort();
+    ck_assert_int_eq(tu_run(cmd, &out, err), 0);
+    free(cmd);
+    t = malloc(strlen(out) + 1);
+    for (const char *p = out; *p; p++)
+        if (*p != ' ' && *p != '\n' && *p != '\f' && *p != '\t' && *p != '\r')
+            t[k++] = *p;
+    t[k] = '\0';
+    free(out);
+    return t;
+}
+
+static char *squeeze(const char *s)
+{
+    char *t = malloc(strlen(s) + 1);
+    size_t k = 0;
+
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\n' && *s != '\t')
+            t[k++] = *s;
+    t[k] = '\0';
+    return t;
+}
+
+static void assert_contains(const char *hay, const char *needle, const char *what)
+{
+    char *n = squeeze(needle);
+    ck_assert_msg(strstr(hay, n) != NULL, "%s: \"%s\" not in the PDF's text", what, needle);
+    free(n);
+}
+
+/* Is [FROM, TO) nothing, or a page break: at most 300 bytes holding the
+ * page number "— N —" (and the labels and header rows repeated after it)? */
+static int page_gap(const char *from, const char *to)
+{
+    return to == from || (to > from && to - from <= 300 && memmem(from, (size_t)(to - from), "—", 3));
+}
+
+/* A narrative may flow over pages, where the page number and the repeated
+ * label interrupt it: assert that its pieces of 12 characters follow one
+ * another in the text, with nothing between them but page breaks. */
+static void assert_flows(const char *hay, const char *needle, const char *what)
+{
+    char *n = squeeze(needle);
+    const char *p = n, *at = strstr(hay, n);
+    int first = 1;
+
+    if (at) {                   /* all in one piece */
+        free(n);
+        return;
+    }
+    at = hay;
+    while (*p) {
+        const char *q = p, *found;
+        char piece[64];
+        int ok = 0;
+
+        for (int k = 0; k < 12 && *q; k++)
+            fs_utf8_next(&q);
+        memcpy(piece, p, (size_t)(q - p));
+        piece[q - p] = '\0';
+        found = strstr(at, piece);
+        if (found && (first || found == at)) {
+            at = found + (q - p);
+            ok = 1;
+        }
+        /* The piece may straddle a page break: its head where we are, its
+         * tail after the break. */
+        for (const char *cut = piece + strlen(piece); !ok && cut > piece;) {
+            size_t k;
+            const char *t;
+            do
+                cut--;
+            while (cut > piece && ((unsigned char)*cut & 0xC0) == 0x80);
+            k = (size_t)(cut - piece);
+            if (k == 0 || strncmp(at, piece, k) != 0)
+                continue;
+            if ((t = strstr(at + k, cut)) != NULL && page_gap(at + k, t)) {
+                at = t + strlen(cut);
+                ok = 1;
+            }
+        }
+        /* Or the break falls just before it. */
+        if (!ok && found && page_gap(at, found)) {
+            at = found + (q - p);
+            ok = 1;
+        }
+        ck_assert_msg(ok, "%s: \"%s\" (of \"%.60s…\") missing or out of order", what, piece, n);
+        first = 0;
+        p = q;
+    }
+    free(n);
+}
+
+static char *path_of(const char *sample, const char *file)
+{
+    char *p;
+    if (asprintf(&p, "%s/%s/%s", rendered, sample, file) < 0)
+        abort();
+    return p;
+}
+
+/* pdffonts: every font embedded (emb), subset (sub) and with ToUnicode (uni). */
+static void assert_fonts_embedded(const char *pdf)
+{
+    char *cmd, *out, *err, *line;
+    int fonts = 0;
+
+    if (asprintf(&cmd, "pdffonts '%s'", pdf) < 0)
+        abort();
+    ck_assert_int_eq(tu_run(cmd, &out, &err), 0);
+    ck_assert_str_eq(err, "");
+    line = strtok(out, "\n");
+    while (line) {
+        if (strncmp(line, "name", 4) != 0 && strncmp(line, "----", 4) != 0) {
+            ck_assert_msg(strstr(line, "yes yes yes") != NULL, "%s: font not emb/sub/uni: %s", pdf, line);
+            ck_assert_msg(line[6] == '+', "%s: font name without subset tag: %s", pdf, line);
+            fonts++;
+        }
+        line = strtok(NULL, "\n");
+    }
+    ck_assert_int_ge(fonts, 2);
+    free(cmd);
+    free(out);
+    free(err);
+}
+
+/* pdfinfo: every page A4; qpdf --check: no errors. */
+static void assert_a4_and_clean(const char *pdf)
+{
+    char *cmd, *out, *err;
+    const char *p;
+    int pages = 0;
+
+    if (asprintf(&cmd, "pdfinfo -f 1 -l 1000 '%s'", pdf) < 0)
+        abort();
+    ck_assert_int_eq(tu_run(cmd, &out, &err), 0);
+    ck_assert_str_eq(err, "");
+    for (p = strstr(out, "size:"); p; p = strstr(p + 1, "size:")) {
+        if (p - out >= 5 && strncmp(p - 5, "File ", 5) == 0)
+            continue;
+        ck_assert_msg(strncmp(p + 5 + strspn(p + 5, " "), "595.276 x 841.89", 16) == 0,
+                      "%s: a page is not A4", pdf);
+        pages++;
+    }
+    ck_assert_int_ge(pages, 1);
+    free(cmd);
+    free(out);
+    free(err);
+    if (asprintf(&cmd, "qpdf --check '%s'", pdf) < 0)
+        abort();
+    ck_assert_int_eq(tu_run(cmd, &out, &err), 0);
+    ck_assert_ptr_nonnull(strstr(out, "No syntax or stream encoding errors"));
+    free(cmd);
+    free(out);
+    free(err);
+}
+
+START_TEST(test_every_sample_renders)
+{
+    render_samples();
+    for (size_t i = 0; i < NSAMPLES; i++) {
+        static const char *const files[] = {"评定标准.pdf", "申报表.pdf"};
+        for (int f = 0; f < 2; f++) {
+            char *pdf = path_of(samples[i], files[f]), *err, *text;
+            text = pdf_text(pdf, &err);
+            ck_assert_msg(strcmp(err, "") == 0, "pdftotext warned on %s: %s", pdf, err);
+            assert_fonts_embedded(pdf);
+            assert_a4_and_clean(pdf);
+            free(text);
+            free(err);
+            free(pdf);
+        }
+    }
+}
+END_TEST
+
+/* Loads SAMPLE with its rubric (FIVESTAR_TEMPLATES=templates). */
+static fs_dossier *load_sample(const char *sample, const fs_rubric **r,
+                               fs_rubric_cache *cache)
+{
+    char *path;
+    fs_diags diags = {0};
+    fs_error err;
+    fs_dossier *d;
+
+    if (asprintf(&path, "samples/%s.xml", sample) < 0)
+        abort();
+    d = fs_dossier_load(path, cache, r, &diags, &err);
+    ck_assert_ptr_nonnull(d);
+    fs_diags_clear(&diags);
+    free(path);
+    return d;
+}
+
+START_TEST(test_scoresheet_text)
+{
+    render_samples();
+    for (size_t i = 0; i < NSAMPLES; i++) {
+        fs_rubric_cache *cache = fs_rubric_cache_new();
+        const fs_rubric *r;
+        fs_dossier *d = load_sample(samples[i], &r, cache);
+        fs_result_sheet s;
+        char *pdf = path_of(samples[i], "评定标准.pdf"), *err, *text = pdf_text(pdf, &err);
+        char total[24], *line;
+
+        fs_score_dossier(d, r, &s);
+        assert_contains(text, "附件1", pdf);
+        assert_contains(text, r->title, pdf);
+        assert_contains(text, d->town.s, pdf);
+        assert_contains(text, d->name.s, pdf);
+        for (size_t k = 0; k < r->nitems; k++) {
+            for (size_t p = 0; p < r->items[k].nstandard; p++)
+                assert_flows(text, r->items[k].standard[p], pdf);
+            if (r->items[k].check)
+                assert_contains(text, r->items[k].check, pdf);
+        }
+        for (size_t k = 0; k < r->nsections; k++)
+            assert_contains(text, r->sections[k].label, pdf);
+        assert_contains(text, r->remark, pdf);
+        fs_tenths_format(s.total, total, sizeof total);
+        if (asprintf(&line, "自评总分%s分", total) < 0)
+            abort();
+        assert_contains(text, line, pdf);
+        assert_contains(text, s.qualified ? "达到" : "尚差", pdf);
+        free(line);
+        free(text);
+        free(err);
+        free(pdf);
+        fs_dossier_free(d);
+        fs_rubric_cache_free(cache);
+    }
+}
+END_TEST
+
+START_TEST(test_application_text)
+{
+    render_samples();
+    for (size_t i = 0; i < NSAMPLES; i++) {
+        fs_rubric_cache *cache = fs_rubric_cache_new();
+        const fs_rubric *r;
+        fs_dossier *d = load_sample(samples[i], &r, cache);
+        char *pdf = path_of(samples[i], "申报表.pdf"), *err, *text = pdf_text(pdf, &err);
+        char buf[64], *members;
+
+        assert_contains(text, "附件2", pdf);
+        assert_contains(text, d->name.s, pdf);
+        assert_contains(text, d->unit.s, pdf);
+        assert_contains(text, d->leader.s, pdf);
+        assert_contains(text, d->phone.s, pdf);
+        assert_contains(text, fs_date_format_cn(d->founded, buf, sizeof buf), pdf);
+        assert_contains(text, fs_date_format_cn(d->date, buf, sizeof buf), pdf);
+        if (asprintf(&members, "%ld", d->members) < 0)
+            abort();
+        assert_contains(text, members, pdf);
+        assert_contains(text, "五星级", pdf);
+        assert_contains(text, "（盖章）", pdf);
+        if (d->honors.s)
+            assert_flows(text, d->honors.s, pdf);
+        if (d->remark.s)
+            assert_flows(text, d->remark.s, pdf);
+        if (d->opinion.s)
+            assert_flows(text, d->opinion.s, pdf);
+        for (size_t k = 0; k < r->nsections; k++) {
+            char *label;
+            if (asprintf(&label, "%s情况", r->sections[k].name) < 0)
+                abort();
+            assert_contains(text, label, pdf);
+            if (d->situation[k].s)
+                assert_flows(text, d->situation[k].s, pdf);
+            free(label);
+        }
+        free(members);
+        free(text);
+        free(err);
+        free(pdf);
+        fs_dossier_free(d);
+        fs_rubric_cache_free(cache);
+    }
+}
+END_TEST
+
+START_TEST(test_byte_identical)
+{
+    char *dir = tu_tmpdir(), *cmd;
+
+    render_samples();
+    if (asprintf(&cmd, "$FIVESTAR render samples/mingli-2018.xml samples/dalang-social-2018.xml "
+                       "-o %s --format pdf && cmp %s/mingli-2018/评定标准.pdf %s/mingli-2018/评定标准.pdf "
+                       "&& cmp %s/mingli-2018/申报表.pdf %s/mingli-2018/申报表.pdf "
+                       "&& cmp %s/dalang-social-2018/申报表.pdf %s/dalang-social-2018/申报表.pdf",
+                 dir, dir, rendered, dir, rendered, dir, rendered) < 0)
+        abort();
+    ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
+    free(cmd);
+    free(dir);
+}
+END_TEST
+
+/* The example with 5000-character narratives full of rare characters:
+ * 堃 (in GB2312-less fonts only), 㑇 (CJK Ext A), 𠮷 (Ext B, outside the
+ * BMP), and 𠀀 (U+20000), which no default font has. */
+START_TEST(test_long_and_rare)
+{
+    char *base = tu_read("samples/mingli-2018.xml", NULL), *dir = tu_tmpdir();
+    fs_buf para = {0};
+    char *text, *path, *cmd, *out, *err, *pdftext;
+    size_t n = 0;
+
+    /* Numbered sentences, so that no piece of the text repeats. */
+    for (int i = 1;; i++) {
+        char unit[256];
+        snprintf(unit, sizeof unit, "第%d次主题党日，支部坚持“三会一课”制度，堃㑇𠮷同志带头讲党课。", i);
+        if (n + fs_utf8_len(unit) > FS_MAX_TEXT_CHARS - 1)
+            break;
+        fs_buf_adds(&para, unit);
+        n += fs_utf8_len(unit);
+    }
+    while (n < FS_MAX_TEXT_CHARS - 1) {
+        fs_buf_adds(&para, "党");
+        n++;
+    }
+    fs_buf_adds(&para, "𠀀");     /* exactly 5000 characters */
+    ck_assert_uint_eq(fs_utf8_len(para.s), FS_MAX_TEXT_CHARS);
+    {
+        const char *s = strstr(base, "<situation section=\"1\">") + strlen("<situation section=\"1\">");
+        const char *e = strstr(s, "</situation>");
+        if (asprintf(&text, "%.*s%s%s", (int)(s - base), base, para.s, e) < 0)
+            abort();
+    }
+    {
+        char *t = tu_replace(text, "<honors>", "<honors>");
+        free(text);
+        text = t;
+    }
+    if (asprintf(&path, "%s/long-rare.xml", dir) < 0 ||
+        asprintf(&cmd, "$FIVESTAR render %s -o %s --format pdf", path, dir) < 0)
+        abort();
+    tu_write(path, text, strlen(text));
+    ck_assert_int_eq(tu_run(cmd, &out, &err), 0);
+    /* The character no font has is reported by name and code point. */
+    ck_assert_msg(strstr(err, "U+20000") != NULL, "no warning for U+20000: %s", err);
+    ck_assert_msg(strstr(err, "warning") != NULL, "not a warning: %s", err);
+    free(cmd);
+    if (asprintf(&cmd, "%s/long-rare/申报表.pdf", dir) < 0)
+        abort();
+    pdftext = pdf_text(cmd, &out);
+    ck_assert_str_eq(out, "");
+    ck_assert_ptr_nonnull(strstr(pdftext, "堃㑇𠮷同志"));
+    ck_assert_ptr_nonnull(strstr(pdftext, "〓"));       /* drawn in place of U+20000 */
+    /* All 5000 characters are there, in order, over the pages. */
+    {
+        char *tofu = tu_replace(para.s, "𠀀", "〓");
+        assert_flows(pdftext, tofu, "long narrative");
+        free(tofu);
+    }
+    free(pdftext);
+    free(out);
+    free(err);
+    free(cmd);
+    free(path);
+    free(text);
+    free(dir);
+    free(base);
+    fs_buf_free(&para);
+}
+END_TEST
+
+START_TEST(test_bad_dossier_writes_nothing)
+{
+    char *dir = tu_tmpdir(), *cmd, *out, *err, *check;
+
+    if (asprintf(&cmd, "printf '<dossier format=\"1\" year=\"2018\"/>' > %s/bad.xml; "
+                       "$FIVESTAR render %s/bad.xml samples/minimal-2018.xml -o %s/out --format pdf",
+                 dir, dir, dir) < 0 ||
+        asprintf(&check, "test ! -e %s/out/bad && test -s %s/out/minimal-2018/评定标准.pdf", dir, dir) < 0)
+        abort();
+    ck_assert_int_eq(tu_run(cmd, &out, &err), 1);
+    ck_assert_ptr_nonnull(strstr(err, "bad.xml:1: error:"));
+    ck_assert_int_eq(tu_run(check, NULL, NULL), 0);
+    free(cmd);
+    free(check);
+    free(out);
+    free(err);
+    free(dir);
+}
+END_TEST
+
+/* A failed write keeps the good file and leaves no temporary behind. */
+START_TEST(test_failed_write_keeps_good_file)
+{
+    char *dir = tu_tmpdir(), *cmd, *err;
+
+    if (getuid() == 0) {
+        /* root ignores permissions: make the file's folder unwritable by
+         * replacing the output folder with a file instead. */
+        if (asprintf(&cmd, "mkdir -p %s/o && echo good > %s/o/mingli-2018 && "
+                           "$FIVESTAR render samples/mingli-2018.xml -o %s/o --format pdf", dir, dir, dir) < 0)
+            abort();
+        ck_assert_int_eq(tu_run(cmd, NULL, &err), 3);
+        ck_assert_ptr_nonnull(strstr(err, "mingli-2018"));
+        free(cmd);
+        free(err);
+        if (asprintf(&cmd, "test \"$(cat %s/o/mingli-2018)\" = good && test $(ls %s/o | wc -l) = 1", dir, dir) < 0)
+            abort();
+        ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
+    } else {
+        if (asprintf(&cmd, "mkdir -p %s/o/mingli-2018 && echo good > %s/o/mingli-2018/评定标准.pdf && "
+                           "chmod 555 %s/o/mingli-2018 && "
+                           "$FIVESTAR render samples/mingli-2018.xml -o %s/o --format pdf", dir, dir, dir, dir) < 0)
+            abort();
+        ck_assert_int_eq(tu_run(cmd, NULL, &err), 3);
+        free(err);
+        free(cmd);
+        if (asprintf(&cmd, "test \"$(cat %s/o/mingli-2018/评定标准.pdf)\" = good && "
+                           "test $(ls %s/o/mingli-2018 | wc -l) = 1", dir, dir) < 0)
+            abort();
+        ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
+    }
+    free(cmd);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_output_not_a_folder)
+{
+    char *err;
+
+    /* An output "folder" that is a device: nothing can be created in it. */
+    ck_assert_int_eq(tu_run("$FIVESTAR render samples/mingli-2018.xml -o /dev/full --format pdf", NULL, &err), 3);
+    ck_assert_ptr_nonnull(strstr(err, "/dev/full"));
+    free(err);
+}
+END_TEST
+
+START_TEST(test_missing_font_config)
+{
+    char *err;
+    ck_assert_int_eq(tu_run("FIVESTAR_FONTS=/nonexistent/fonts.conf "
+                            "$FIVESTAR render samples/mingli-2018.xml -o /tmp --format pdf", NULL, &err), 3);
+    ck_assert_ptr_nonnull(strstr(err, "/nonexistent/fonts.conf"));
+    free(err);
+}
+END_TEST
+
+static Suite *render_suite(void)
+{
+    Suite *s = suite_create("render");
+    TCase *tc = tcase_create("pdf");
+
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_every_sample_renders);
+    tcase_add_test(tc, test_scoresheet_text);
+    tcase_add_test(tc, test_application_text);
+    tcase_add_test(tc, test_byte_identical);
+    tcase_add_test(tc, test_long_and_rare);
+    tcase_add_test(tc, test_bad_dossier_writes_nothing);
+    tcase_add_test(tc, test_failed_write_keeps_good_file);
+    tcase_add_test(tc, test_output_not_a_folder);
+    tcase_add_test(tc, test_missing_font_config);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    setenv("FIVESTAR_TEMPLATES", "templates", 0);
+    fs_templates_init(NULL);
+    /* The samples are rendered once, here in the parent, before the forked
+     * tests read them; test_every_sample_renders checks the exit status. */
+    rendered = tu_tmpdir();
+    {
+        char *cmd;
+        const char *bin = getenv("FIVESTAR");
+        if (asprintf(&cmd, "%s render samples/*.xml -o %s --format pdf >%s/log 2>&1; echo $? >%s/status",
+                     bin && *bin ? bin : "./fivestar", rendered, rendered, rendered) < 0)
+            abort();
+        if (system(cmd) < 0)
+            abort();
+        free(cmd);
+    }
+    return tu_main(render_suite());
+}
