@@ -156,10 +156,12 @@ static int substitute_face(const fs_fontset *fs, int face)
         if (g != face && face_ok(fs, g) && face_has_style(fs, g, role) &&
             (!cjk || fs_fontset_has(fs, g, 0x4E00)))
             return g;
-    if (fb != face && face_ok(fs, fb) && (!cjk || fs_fontset_has(fs, fb, 0x4E00)))
+    if (fb != face && face_ok(fs, fb) &&
+        (!cjk || fs_fontset_has(fs, fb, 0x4E00)))
         return fb;
     for (int g = 0; g < n; g++)
-        if (g != face && face_ok(fs, g) && (!cjk || fs_fontset_has(fs, g, 0x4E00)))
+        if (g != face && face_ok(fs, g) &&
+            (!cjk || fs_fontset_has(fs, g, 0x4E00)))
             return g;
     return -1;
 }
@@ -190,16 +192,16 @@ static int font_get(fs_docx_ctx *c, const char *name, const char *alt,
 }
 
 /* The docx font of fontset face FACE: the face itself or its substitute;
- * a face with no embeddable substitute is still named (not embedded). */
+ * a face with no embeddable substitute is still named (not embedded).
+ * w:family says roman for the styles of song, kai and latin. */
 static int face_font(fs_docx_ctx *c, int face)
 {
     const fs_fontset *fs = c->fonts;
     int use = face_ok(fs, face) ? face : substitute_face(fs, face);
-    fs_font_role style;
+    fs_font_role style = face_role(fs, face);
 
     if (use < 0)
         use = face;
-    style = face_role(fs, use);
     return font_get(c, fs_fontset_face_family(fs, use), NULL, use,
                     fs_fontset_has(fs, use, 0x4E00),
                     style == FS_ROLE_SONG || style == FS_ROLE_KAI ||
@@ -369,7 +371,8 @@ static void scan_text(fs_docx_ctx *c, const char *text, fs_font_role role,
         const char *p = s;
 
         if (t)                  /* weighed by bytes: CJK counts thrice */
-            tally_add(t, st, font, fs_dx_hps(size), (flags & FS_RUN_BOLD) != 0, n);
+            tally_add(t, st, font, fs_dx_hps(size),
+                      (flags & FS_RUN_BOLD) != 0, n);
 
         while (p < s + n) {
             uint32_t cp = fs_utf8_next(&p);
@@ -521,17 +524,32 @@ static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
     return h;
 }
 
+/* 64-bit FNV-1a of the N code points CPS (each as 4 bytes, most
+ * significant first, so the hash is the same on every machine),
+ * continuing from H. */
+static uint64_t fnv1a_cps(uint64_t h, const uint32_t *cps, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b[4] = {
+            (unsigned char)(cps[i] >> 24), (unsigned char)(cps[i] >> 16),
+            (unsigned char)(cps[i] >> 8), (unsigned char)cps[i],
+        };
+        h = fnv1a(h, b, 4);
+    }
+    return h;
+}
+
 /* See fs-docx-private.h.  Two FNV-1a hashes with different starting
  * values give the 16 bytes; the version (4) and variant bits are set so
  * that the key is a well-formed random-style GUID. */
-void fs_docx_font_key(const char *name, const unsigned char *data,
-                      size_t len, char out[39])
+void fs_docx_font_key(const char *name, const uint32_t *cps, size_t n,
+                      char out[39])
 {
     uint64_t h1 = 0xCBF29CE484222325ULL, h2 = 0x6C62272E07BB0142ULL;
     unsigned char b[16];
 
-    h1 = fnv1a(fnv1a(h1, name, strlen(name) + 1), data, len);
-    h2 = fnv1a(fnv1a(h2, data, len), name, strlen(name) + 1);
+    h1 = fnv1a_cps(fnv1a(h1, name, strlen(name) + 1), cps, n);
+    h2 = fnv1a(fnv1a_cps(h2, cps, n), name, strlen(name) + 1);
     for (int i = 0; i < 8; i++) {
         b[i] = (unsigned char)(h1 >> (56 - 8 * i));
         b[8 + i] = (unsigned char)(h2 >> (56 - 8 * i));
@@ -709,15 +727,19 @@ static int rename_font(const unsigned char *data, size_t len,
 }
 
 /* Gives the embedded font F a family name of its own: its family, a space
- * and six hex digits of a hash of its subset DATA, written into the
- * subset's name table and used as w:name.  LibreOffice keeps the first
- * embedded font of a name for the whole session (and Windows' private
- * fonts behave alike), so two forms whose subsets of one face differ would
- * otherwise show each other's glyphs, and gaps, when opened together.
+ * and six hex digits of a hash of the family and the code points of its
+ * subset DATA, written into the subset's name table (*DATA and *LEN are
+ * replaced) and used as w:name.  LibreOffice keeps the first embedded
+ * font of a name for the whole session (EmbeddedFontsHelper: "assume it's
+ * already been added"), so two forms whose subsets of one face differ
+ * showed gaps where the second needed glyphs the first lacked, when both
+ * were opened in one session (seen with LibreOffice 7.4; Word untested).
  * Word limits names to 31 characters.  Returns 0 or -1. */
-static int font_make_unique(fs_dx_font *f, unsigned char **data, size_t *len)
+static int font_make_unique(fs_dx_font *f, unsigned char **data,
+                            size_t *len)
 {
-    uint64_t h = fnv1a(0xCBF29CE484222325ULL, *data, *len);
+    uint64_t h = fnv1a_cps(fnv1a(0xCBF29CE484222325ULL, f->name,
+                                 strlen(f->name)), f->cps, f->ncps);
     char name[64];
     size_t base = strlen(f->name);
     unsigned char *renamed = NULL;
@@ -754,7 +776,8 @@ fs_error fs_docx_ctx_embed(fs_docx_ctx *c)
         if (f->face < 0 || !f->ncps || !face_ok(c->fonts, f->face))
             continue;
         err = fs_font_subset(c->fonts, f->face, f->cps, f->ncps, &data, &len);
-        if (err == FS_OK && (len < 32 || font_make_unique(f, &data, &len) < 0)) {
+        if (err == FS_OK &&
+            (len < 32 || font_make_unique(f, &data, &len) < 0)) {
             free(data);
             err = FS_E_FONT;
         }
@@ -767,7 +790,7 @@ fs_error fs_docx_ctx_embed(fs_docx_ctx *c)
             err = FS_E_FONT;
             goto done;
         }
-        fs_docx_font_key(f->name, data, len, f->key);
+        fs_docx_font_key(f->name, f->cps, f->ncps, f->key);
         fs_docx_obfuscate(data, len, f->key);
         f->odttf = data;
         f->odttf_len = len;

@@ -165,11 +165,13 @@ fs_error fs_docx_ctx_embed(fs_docx_ctx *c);
  * (0 installable, or bit 0x08 editable: what Word and LibreOffice take.) */
 int fs_docx_fstype_ok(unsigned fstype);
 
-/* The w:fontKey for font NAME whose subset is DATA: an uppercase GUID
- * "{XXXXXXXX-XXXX-4XXX-YXXX-XXXXXXXXXXXX}" derived from a hash of both,
- * so equal input gives an equal key.  OUT has 39 bytes. */
-void fs_docx_font_key(const char *name, const unsigned char *data,
-                      size_t len, char out[39]);
+/* The w:fontKey for font NAME embedded as a subset of the N code points
+ * CPS: an uppercase GUID "{XXXXXXXX-XXXX-4XXX-YXXX-XXXXXXXXXXXX}" derived
+ * from a hash of both (the same subset of the same font gives the same
+ * subset bytes), so equal input gives an equal key on every machine.
+ * OUT has 39 bytes. */
+void fs_docx_font_key(const char *name, const uint32_t *cps, size_t n,
+                      char out[39]);
 
 /* XORs the first 32 bytes of DATA with the key of GUID KEY as ECMA-376
  * §17.8.1 says (its 16 bytes in reverse text order, twice).  Applying it

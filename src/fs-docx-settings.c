@@ -39,10 +39,13 @@ static void write_w_zoom(fs_dx *x)
     fs_dx_end(x);
 }
 
-/* Write the <w:compat> element: Word 2013 layout. */
+/* Write the <w:compat> element: underline trailing spaces too (a blank
+ * for the pen at the end of a line is underlined, as in the PDF), and
+ * Word 2013 layout. */
 static void write_w_compat(fs_dx *x)
 {
     fs_dx_start(x, "w:compat");
+    fs_dx_empty(x, "w:ulTrailSpace");
     fs_dx_start(x, "w:compatSetting");
     fs_dx_attr(x, "w:name", "compatibilityMode");
     fs_dx_attr(x, "w:uri", "http://schemas.microsoft.com/office/word");

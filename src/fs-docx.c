@@ -30,6 +30,7 @@
 
 #define CT_PREFIX "application/vnd.openxmlformats-officedocument."
 #define CT_WML CT_PREFIX "wordprocessingml."
+#define CT_PKG "application/vnd.openxmlformats-package."
 
 /* The fixed member date: 1980-01-01 00:00 as DOS time and date.  libzip
  * turns it into a time_t and back through the same local time zone, so the
@@ -171,124 +172,162 @@ done:
     return pk->err;
 }
 
-/* See fs-docx.h. */
+/* Every part writer of one package and the relationship ids they share. */
+typedef struct parts {
+    fs_docx_ctx *c;
+    fs_docx_content_types *ct;
+    fs_docx_rels *root_rels, *doc_rels, *font_rels;
+    const char **font_rids;     /* per docx font, NULL when not embedded */
+    size_t nembedded;
+    const char *odd_rid, *even_rid;
+    int pagenum;
+    fs_docx_core *core;
+    fs_docx_app *app;
+    fs_docx_document *document;
+    fs_docx_styles *styles;
+    fs_docx_settings *settings;
+    fs_docx_fonttable *fonttable;
+    fs_docx_footer *odd, *even;
+} parts;
+
+/* Fills the three relationships parts: the package's, the document's and
+ * the font table's (one per embedded font, fonts/fontN.odttf). */
+static void add_relationships(parts *p)
+{
+    const char *core = "http://schemas.openxmlformats.org/package/2006/"
+                       "relationships/metadata/core-properties";
+
+    fs_docx_rels_add(p->root_rels, FS_DX_REL "officeDocument", "word/document.xml");
+    fs_docx_rels_add(p->root_rels, core, "docProps/core.xml");
+    fs_docx_rels_add(p->root_rels, FS_DX_REL "extended-properties", "docProps/app.xml");
+    fs_docx_rels_add(p->doc_rels, FS_DX_REL "styles", "styles.xml");
+    fs_docx_rels_add(p->doc_rels, FS_DX_REL "settings", "settings.xml");
+    fs_docx_rels_add(p->doc_rels, FS_DX_REL "fontTable", "fontTable.xml");
+    if (p->pagenum) {
+        p->odd_rid = fs_docx_rels_add(p->doc_rels, FS_DX_REL "footer", "footer1.xml");
+        p->even_rid = fs_docx_rels_add(p->doc_rels, FS_DX_REL "footer", "footer2.xml");
+    }
+    for (size_t i = 0; i < p->c->nfonts; i++) {
+        char *target;
+
+        if (!p->c->fontv[i].odttf)
+            continue;
+        target = fs_printf("fonts/font%zu.odttf", ++p->nembedded);
+        p->font_rids[i] = fs_docx_rels_add(p->font_rels, FS_DX_REL "font", target);
+        free(target);
+    }
+}
+
+/* Fills [Content_Types].xml: the extensions, then every XML part. */
+static void add_content_types(parts *p)
+{
+    static const struct { const char *part, *type; } xml[] = {
+        {"/word/document.xml", CT_WML "document.main+xml"},
+        {"/word/styles.xml", CT_WML "styles+xml"},
+        {"/word/settings.xml", CT_WML "settings+xml"},
+        {"/word/fontTable.xml", CT_WML "fontTable+xml"},
+        {"/word/footer1.xml", CT_WML "footer+xml"},
+        {"/word/footer2.xml", CT_WML "footer+xml"},
+        {"/docProps/core.xml", CT_PKG "core-properties+xml"},
+        {"/docProps/app.xml", CT_PREFIX "extended-properties+xml"},
+    };
+
+    fs_docx_content_types_add_default(p->ct, "rels", CT_PKG "relationships+xml");
+    fs_docx_content_types_add_default(p->ct, "xml", "application/xml");
+    if (p->nembedded)
+        fs_docx_content_types_add_default(p->ct, "odttf", CT_PREFIX "obfuscatedFont");
+    for (size_t i = 0; i < sizeof xml / sizeof xml[0]; i++)
+        if (p->pagenum || !strstr(xml[i].part, "/footer"))
+            fs_docx_content_types_add_override(p->ct, xml[i].part, xml[i].type);
+}
+
+/* Writes every member into PK, in the order of the tree above. */
+static void add_members(package *pk, parts *p)
+{
+    fs_docx_ctx *c = p->c;
+
+    pkg_add_part(pk, "[Content_Types].xml", fs_docx_content_types_write, p->ct);
+    pkg_add_part(pk, "_rels/.rels", fs_docx_rels_write, p->root_rels);
+    pkg_add_part(pk, "docProps/core.xml", fs_docx_core_write, p->core);
+    pkg_add_part(pk, "docProps/app.xml", fs_docx_app_write, p->app);
+    pkg_add_part(pk, "word/document.xml", fs_docx_document_write, p->document);
+    pkg_add_part(pk, "word/styles.xml", fs_docx_styles_write, p->styles);
+    pkg_add_part(pk, "word/settings.xml", fs_docx_settings_write, p->settings);
+    pkg_add_part(pk, "word/fontTable.xml", fs_docx_fonttable_write, p->fonttable);
+    if (p->pagenum) {
+        pkg_add_part(pk, "word/footer1.xml", fs_docx_footer_write, p->odd);
+        pkg_add_part(pk, "word/footer2.xml", fs_docx_footer_write, p->even);
+    }
+    pkg_add_part(pk, "word/_rels/document.xml.rels", fs_docx_rels_write,
+                 p->doc_rels);
+    if (p->nembedded)
+        pkg_add_part(pk, "word/_rels/fontTable.xml.rels", fs_docx_rels_write,
+                     p->font_rels);
+    for (size_t i = 0, n = 0; i < c->nfonts; i++) {
+        fs_dx_font *f = &c->fontv[i];
+        char *name;
+
+        if (!f->odttf)
+            continue;
+        name = fs_printf("word/fonts/font%zu.odttf", ++n);
+        pkg_add(pk, name, (char *)f->odttf, f->odttf_len, FONT_LEVEL);
+        f->odttf = NULL;            /* the archive owns it now */
+        free(name);
+    }
+}
+
+/* See fs-docx.h.  The steps: the context (fonts, styles), the embedded
+ * subsets, the relationships and content types, the part writers, and the
+ * members into the zip. */
 fs_error fs_docx_render(const fs_doc *doc, const fs_fontset *fonts,
                         const fs_docx_options *opt, fs_diags *diags,
                         unsigned char **out, size_t *outlen)
 {
-    fs_docx_ctx *c = fs_docx_ctx_new(doc, fonts, opt, diags);
-    int pagenum = doc->page.pagenum != FS_PAGENUM_NONE;
-    fs_docx_content_types *ct = fs_docx_content_types_new();
-    fs_docx_rels *root_rels = fs_docx_rels_new();
-    fs_docx_rels *doc_rels = fs_docx_rels_new();
-    fs_docx_rels *font_rels = fs_docx_rels_new();
-    const char **font_rids = fs_xcalloc(c->nfonts + 1, sizeof *font_rids);
-    fs_docx_core *core = fs_docx_core_new(doc);
-    fs_docx_app *app = fs_docx_app_new(doc);
-    fs_docx_document *document = NULL;
-    fs_docx_styles *styles = fs_docx_styles_new(c);
-    fs_docx_settings *settings = NULL;
-    fs_docx_fonttable *fonttable = NULL;
-    fs_docx_footer *odd = fs_docx_footer_new(c, 0);
-    fs_docx_footer *even = fs_docx_footer_new(c, 1);
-    const char *odd_rid = NULL, *even_rid = NULL;
-    size_t nembedded = 0;
+    parts p = {0};
     package pk = {NULL, NULL, diags, doc->source_file, FS_OK};
     fs_error err;
 
     *out = NULL;
     *outlen = 0;
-    err = fs_docx_ctx_embed(c);
+    p.c = fs_docx_ctx_new(doc, fonts, opt, diags);
+    p.pagenum = doc->page.pagenum != FS_PAGENUM_NONE;
+    err = fs_docx_ctx_embed(p.c);
     if (err != FS_OK)
         goto done;
-    settings = fs_docx_settings_new(c);
 
-    /* Relationships. */
-    fs_docx_rels_add(root_rels, FS_DX_REL "officeDocument", "word/document.xml");
-    fs_docx_rels_add(root_rels, "http://schemas.openxmlformats.org/package/2006/"
-                     "relationships/metadata/core-properties", "docProps/core.xml");
-    fs_docx_rels_add(root_rels, FS_DX_REL "extended-properties", "docProps/app.xml");
-    fs_docx_rels_add(doc_rels, FS_DX_REL "styles", "styles.xml");
-    fs_docx_rels_add(doc_rels, FS_DX_REL "settings", "settings.xml");
-    fs_docx_rels_add(doc_rels, FS_DX_REL "fontTable", "fontTable.xml");
-    if (pagenum) {
-        odd_rid = fs_docx_rels_add(doc_rels, FS_DX_REL "footer", "footer1.xml");
-        even_rid = fs_docx_rels_add(doc_rels, FS_DX_REL "footer", "footer2.xml");
-    }
-    for (size_t i = 0; i < c->nfonts; i++) {
-        if (!c->fontv[i].odttf)
-            continue;
-        char *target = fs_printf("fonts/font%zu.odttf", ++nembedded);
-        font_rids[i] = fs_docx_rels_add(font_rels, FS_DX_REL "font", target);
-        free(target);
-    }
-    document = fs_docx_document_new(c, odd_rid, even_rid);
-    fonttable = fs_docx_fonttable_new(c, font_rids);
+    p.ct = fs_docx_content_types_new();
+    p.root_rels = fs_docx_rels_new();
+    p.doc_rels = fs_docx_rels_new();
+    p.font_rels = fs_docx_rels_new();
+    p.font_rids = fs_xcalloc(p.c->nfonts + 1, sizeof *p.font_rids);
+    add_relationships(&p);
+    add_content_types(&p);
+    p.core = fs_docx_core_new(doc);
+    p.app = fs_docx_app_new(doc);
+    p.document = fs_docx_document_new(p.c, p.odd_rid, p.even_rid);
+    p.styles = fs_docx_styles_new(p.c);
+    p.settings = fs_docx_settings_new(p.c);
+    p.fonttable = fs_docx_fonttable_new(p.c, p.font_rids);
+    p.odd = fs_docx_footer_new(p.c, 0);
+    p.even = fs_docx_footer_new(p.c, 1);
 
-    /* Content types. */
-    fs_docx_content_types_add_default(ct, "rels",
-                                      "application/vnd.openxmlformats-package.relationships+xml");
-    fs_docx_content_types_add_default(ct, "xml", "application/xml");
-    if (nembedded)
-        fs_docx_content_types_add_default(ct, "odttf", CT_PREFIX "obfuscatedFont");
-    fs_docx_content_types_add_override(ct, "/word/document.xml", CT_WML "document.main+xml");
-    fs_docx_content_types_add_override(ct, "/word/styles.xml", CT_WML "styles+xml");
-    fs_docx_content_types_add_override(ct, "/word/settings.xml", CT_WML "settings+xml");
-    fs_docx_content_types_add_override(ct, "/word/fontTable.xml", CT_WML "fontTable+xml");
-    if (pagenum) {
-        fs_docx_content_types_add_override(ct, "/word/footer1.xml", CT_WML "footer+xml");
-        fs_docx_content_types_add_override(ct, "/word/footer2.xml", CT_WML "footer+xml");
-    }
-    fs_docx_content_types_add_override(ct, "/docProps/core.xml",
-                                       "application/vnd.openxmlformats-package.core-properties+xml");
-    fs_docx_content_types_add_override(ct, "/docProps/app.xml",
-                                       CT_PREFIX "extended-properties+xml");
-
-    /* The members, in order. */
     pkg_open(&pk);
-    pkg_add_part(&pk, "[Content_Types].xml", fs_docx_content_types_write, ct);
-    pkg_add_part(&pk, "_rels/.rels", fs_docx_rels_write, root_rels);
-    pkg_add_part(&pk, "docProps/core.xml", fs_docx_core_write, core);
-    pkg_add_part(&pk, "docProps/app.xml", fs_docx_app_write, app);
-    pkg_add_part(&pk, "word/document.xml", fs_docx_document_write, document);
-    pkg_add_part(&pk, "word/styles.xml", fs_docx_styles_write, styles);
-    pkg_add_part(&pk, "word/settings.xml", fs_docx_settings_write, settings);
-    pkg_add_part(&pk, "word/fontTable.xml", fs_docx_fonttable_write, fonttable);
-    if (pagenum) {
-        pkg_add_part(&pk, "word/footer1.xml", fs_docx_footer_write, odd);
-        pkg_add_part(&pk, "word/footer2.xml", fs_docx_footer_write, even);
-    }
-    pkg_add_part(&pk, "word/_rels/document.xml.rels", fs_docx_rels_write, doc_rels);
-    if (nembedded)
-        pkg_add_part(&pk, "word/_rels/fontTable.xml.rels", fs_docx_rels_write,
-                     font_rels);
-    for (size_t i = 0, n = 0; i < c->nfonts && pk.err == FS_OK; i++) {
-        fs_dx_font *f = &c->fontv[i];
-        if (!f->odttf)
-            continue;
-        char *name = fs_printf("word/fonts/font%zu.odttf", ++n);
-        pkg_add(&pk, name, (char *)f->odttf, f->odttf_len, FONT_LEVEL);
-        f->odttf = NULL;            /* the archive owns it now */
-        free(name);
-    }
-    if (pk.za)
-        err = pkg_close(&pk, out, outlen);
-    else
-        err = pk.err;
+    add_members(&pk, &p);
+    err = pk.za ? pkg_close(&pk, out, outlen) : pk.err;
 done:
-    fs_docx_footer_free(even);
-    fs_docx_footer_free(odd);
-    fs_docx_fonttable_free(fonttable);
-    fs_docx_settings_free(settings);
-    fs_docx_styles_free(styles);
-    fs_docx_document_free(document);
-    fs_docx_app_free(app);
-    fs_docx_core_free(core);
-    free(font_rids);
-    fs_docx_rels_free(font_rels);
-    fs_docx_rels_free(doc_rels);
-    fs_docx_rels_free(root_rels);
-    fs_docx_content_types_free(ct);
-    fs_docx_ctx_free(c);
+    fs_docx_footer_free(p.even);
+    fs_docx_footer_free(p.odd);
+    fs_docx_fonttable_free(p.fonttable);
+    fs_docx_settings_free(p.settings);
+    fs_docx_styles_free(p.styles);
+    fs_docx_document_free(p.document);
+    fs_docx_app_free(p.app);
+    fs_docx_core_free(p.core);
+    free(p.font_rids);
+    fs_docx_rels_free(p.font_rels);
+    fs_docx_rels_free(p.doc_rels);
+    fs_docx_rels_free(p.root_rels);
+    fs_docx_content_types_free(p.ct);
+    fs_docx_ctx_free(p.c);
     return err;
 }

@@ -16,7 +16,12 @@
  * LibreOffice ignore the others.  Where the PDF's face may not be embedded
  * (AR PL SungtiL GB has fsType 4), the DOCX names and embeds an allowed
  * face of the same style from the fontset instead (for song: a Ming/Song/
- * Sung face such as AR PL UMing), else the fallback face.
+ * Sung face such as AR PL UMing), else the fallback face.  Each embedded
+ * subset gets a family name of its own, the face's family and six hex
+ * digits ("Droid Sans Fallback 1A6DD3", w:altName keeps the original):
+ * LibreOffice keeps the first embedded font of a name for its whole
+ * session, so 评定标准 and 申报表 opened together would otherwise draw
+ * the second with the first one's subset and lose characters.
  *
  * Output is deterministic: the same document and fonts give the same bytes
  * (fixed member order and times, no dates in docProps/core.xml).
@@ -36,7 +41,7 @@ typedef struct fs_docx_options {
 
 /* Renders DOC with the faces of FONTS as a DOCX package in memory: *OUT
  * (malloc'd, the caller frees it) and *OUTLEN.  OPT may be NULL for the
- * defaults.  Nothing is written to disk (write *OUT with fs_write_atomic).
+ * defaults; with office_fonts, FONTS is not used and may be NULL.  Nothing is written to disk (write *OUT with fs_write_atomic).
  * Returns FS_OK; FS_E_FONT when a font cannot be subset, FS_E_ZIP when
  * libzip fails, FS_E_NOMEM when libxml2 cannot write a part, each with a
  * message in DIAGS; *OUT is then NULL. */

@@ -48,7 +48,7 @@
 #define BFCHAR_BLOCK 100
 
 static const char *const role_names[FS_ROLE_COUNT] = {
-    "song", "hei", "kai", "latin", "fallback"
+    "song", "hei", "kai", "latin", "fallback", "editable"
 };
 
 /* One opened face.  BLOB, FACE and FONT are HarfBuzz references owned by
@@ -363,7 +363,7 @@ static fs_error read_config(const char *conf, fs_cand_list cands[FS_ROLE_COUNT],
     }
     if (!bad)
         for (int r = 0; r < FS_ROLE_COUNT; r++)
-            if (cands[r].n == 0) {
+            if (cands[r].n == 0 && r != FS_ROLE_EDITABLE) {
                 font_error(diags, conf, 0,
                            "no font is given for the role '%s'", role_names[r]);
                 bad = 1;
@@ -566,6 +566,8 @@ fs_fontset *fs_fontset_load(const char *conf, fs_diags *diags, fs_error *err)
     fs = fs_xcalloc(1, sizeof *fs);
     for (int r = 0; r < FS_ROLE_COUNT; r++) {
         fs->role_face[r] = -1;
+        if (cands[r].n == 0)
+            continue;           /* only "editable" may be left out */
         if (pick_candidate(fs, r, &cands[r], conf, diags) < 0)
             bad = 1;
     }
@@ -671,7 +673,9 @@ int fs_fontset_has(const fs_fontset *fs, int face, uint32_t cp)
 
 /* See fs-font.h.  The ASCII rule covers U+0020..U+007E: the space goes
  * with the Latin words it separates, at the Latin font's width (a quarter
- * em) rather than the half em of the CJK fonts' ASCII space. */
+ * em) rather than the half em of the CJK fonts' ASCII space.  Hei (黑体)
+ * text keeps its own sans-serif digits and letters: "附件1" in one face, as
+ * GB/T 9704 sets the 附件 label. */
 int fs_fontset_pick(const fs_fontset *fs, fs_font_role role, uint32_t cp)
 {
     static const fs_font_role order[] = {
@@ -682,7 +686,7 @@ int fs_fontset_pick(const fs_fontset *fs, fs_font_role role, uint32_t cp)
 
     if (!fs || (int)role < 0 || role >= FS_ROLE_COUNT)
         return -1;
-    if (cp >= 0x20 && cp <= 0x7E) {
+    if (cp >= 0x20 && cp <= 0x7E && role != FS_ROLE_HEI) {
         f = fs->role_face[FS_ROLE_LATIN];
         if (fs_fontset_has(fs, f, cp))
             return f;

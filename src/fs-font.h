@@ -22,9 +22,12 @@
 #include "fivestar.h"
 #include <hpdf.h>
 
+/* FS_ROLE_EDITABLE is optional and never picked for drawing: it names an
+ * open face that editable documents (DOCX) embed in place of a role's font
+ * whose licence (OS/2 fsType) forbids editable embedding. */
 typedef enum fs_font_role {
     FS_ROLE_SONG, FS_ROLE_HEI, FS_ROLE_KAI, FS_ROLE_LATIN, FS_ROLE_FALLBACK,
-    FS_ROLE_COUNT
+    FS_ROLE_EDITABLE, FS_ROLE_COUNT
 } fs_font_role;
 
 #define FS_TOFU 0x3013          /* 〓, drawn where no font has a character */
@@ -51,7 +54,8 @@ unsigned fs_fontset_face_fstype(const fs_fontset *fs, int face);
 int fs_fontset_has(const fs_fontset *fs, int face, uint32_t cp);
 
 /* The face that draws CP in ROLE: ASCII letters, digits, ASCII
- * punctuation and the space come from the latin face when it has them; otherwise the
+ * punctuation and the space come from the latin face when it has them
+ * (except in hei text, whose own face draws them); otherwise the
  * role's face, then fallback, then the other roles in the order song, hei,
  * kai, latin.  Returns -1 when no face has CP (draw FS_TOFU and warn). */
 int fs_fontset_pick(const fs_fontset *fs, fs_font_role role, uint32_t cp);

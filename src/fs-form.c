@@ -32,7 +32,6 @@ typedef struct tstyle {
     fs_font_role role;
     double size;                /* points                                  */
     fs_align align;
-    fs_valign valign;
     double indent;              /* characters                              */
     double before, after;       /* mm                                      */
     double spacing;             /* multiple of the size                    */
@@ -398,7 +397,6 @@ static tstyle parse_style(loader *ld, xmlNodePtr node, const tstyle *parent)
     tstyle st = *parent;
 
     st.before = st.after = 0;
-    st.keep = 0;
     st.role = (fs_font_role)attr_enum(ld, node, "font", "song hei kai latin fallback",
                                       (int)st.role);
     attr_size(ld, node, &st.size);
@@ -413,13 +411,16 @@ static tstyle parse_style(loader *ld, xmlNodePtr node, const tstyle *parent)
         st.flags |= FS_RUN_BOLD;
     else
         st.flags &= ~(unsigned)FS_RUN_BOLD;
-    /* narrative: paragraphs indented two characters and justified, unless
-     * the element says otherwise. */
+    /* narrative="yes": paragraphs indented two characters and justified,
+     * unless the element itself says otherwise; its children inherit the
+     * result like any other style. */
     st.narrative = attr_yesno(ld, node, "narrative", st.narrative);
-    if (st.narrative && !xmlHasProp(node, (const xmlChar *)"indent"))
-        st.indent = 2;
-    if (st.narrative && !xmlHasProp(node, (const xmlChar *)"align"))
-        st.align = FS_ALIGN_JUSTIFY;
+    if (st.narrative && xmlHasProp(node, (const xmlChar *)"narrative")) {
+        if (!xmlHasProp(node, (const xmlChar *)"indent"))
+            st.indent = 2;
+        if (!xmlHasProp(node, (const xmlChar *)"align"))
+            st.align = FS_ALIGN_JUSTIFY;
+    }
     return st;
 }
 
@@ -609,8 +610,8 @@ static void check_width(loader *ld, xmlNodePtr node, const double *w, size_t n)
 
 /* The default style of a document paragraph. */
 static const tstyle base_style = {
-    FS_ROLE_SONG, FS_PT_XIAO4, FS_ALIGN_LEFT, FS_VALIGN_CENTER, 0, 0, 0, 1.5,
-    0, 0, 0,
+    .role = FS_ROLE_SONG, .size = FS_PT_XIAO4, .align = FS_ALIGN_LEFT,
+    .spacing = 1.5,
 };
 
 /* Reads the table attributes of NODE into T and returns its text style. */

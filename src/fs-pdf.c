@@ -59,7 +59,8 @@
 #define UL_DROP 0.13            /* underline below the baseline, em        */
 #define UL_WIDTH 0.05           /* underline thickness, em                 */
 #define BOLD_STROKE (1.0 / 30)  /* outline added to fake bold, em          */
-#define DASH_RISE 0.33          /* a CJK one-em dash above the baseline, em */
+#define DASH_RISE 0.45          /* middle of a CJK one-em dash above the
+                                   baseline, em (AR PL SungtiL GB)         */
 #define WINDOW_EXTRA 12         /* characters looked at past a line's end  */
 #define DEFAULT_SIZE FS_PT_XIAO4
 
@@ -236,6 +237,15 @@ static double dmin(double a, double b)
     return a < b ? a : b;
 }
 
+/* Writes V (millimetres) with one decimal and a '.' whatever the locale
+ * into BUF (32 bytes) and returns it. */
+static char *mm_text(char *buf, double v)
+{
+    if (!isfinite(v) || fabs(v) > 1e9)
+        v = 0;
+    return fs_tenths_format((fs_tenths)lround(v * 10), buf, 32);
+}
+
 /* Is CP a character that may be left out without a word when no font has
  * it (format controls, variation selectors, soft hyphen)? */
 static int ignorable(uint32_t cp)
@@ -288,16 +298,26 @@ static size_t cur_page(const rctx *rc)
     return rc->npages - 1;
 }
 
+/* V rounded to a thousandth of a point, so that edges computed along
+ * different paths (a cell's right edge, its neighbour's left) compare
+ * equal. */
+static double quantise(double v)
+{
+    return round(v * 1000) / 1000;
+}
+
 /* Adds a rule to page PG. */
 static void add_seg(rctx *rc, size_t pg, int vertical, double at, double a,
                     double b, double w)
 {
     page *p = &rc->pages[pg];
 
+    a = quantise(a);
+    b = quantise(b);
     if (w <= 0 || b - a <= 0)
         return;
     p->sg = grow(p->sg, &p->capsg, p->nsg, sizeof *p->sg);
-    p->sg[p->nsg++] = (seg){ vertical, at, a, b, w };
+    p->sg[p->nsg++] = (seg){ vertical, quantise(at), a, b, w };
 }
 
 /* Adds the four sides of the rectangle X0..X1 x Y0..Y1 to page PG. */
@@ -679,7 +699,8 @@ static int span_cmp(const void *a, const void *b, void *ctx)
 
     if (ex != ey)
         return ex < ey ? -1 : 1;
-    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+    return (*(const size_t *)a > *(const size_t *)b) -
+           (*(const size_t *)a < *(const size_t *)b);
 }
 
 /* Lays out table T (left edge at X0) into *TL (freed with tlay_free):
@@ -996,6 +1017,37 @@ static void split_row(tpag *tp, size_t r)
     free(cand);
 }
 
+/* Does row R of TL move to the next page whole when it does not fit here
+ * (FS_ROW_CANT_SPLIT, or at most a quarter of the text block tall)? */
+static int row_keeps(const rctx *rc, const tlay *tl, size_t r)
+{
+    return (tl->t->rows[r].flags & FS_ROW_CANT_SPLIT) ||
+           tl->rows[r].h <= (rc->bottom - rc->top) / 4;
+}
+
+/* The least room row R needs at the foot of a page to start there: the
+ * whole row when it keeps together, else its repeated labels and the
+ * first three lines of each of its cells.  At most a page. */
+static double row_min_start(const rctx *rc, const tlay *tl, size_t r)
+{
+    double full = rc->bottom - rc->top, need = 0;
+
+    if (row_keeps(rc, tl, r))
+        return dmin(tl->rows[r].h, full);
+    for (size_t i = 0; i < tl->ncells; i++) {
+        const tcell *c = &tl->cells[i];
+
+        if (c->row != r || c->rs != 1)
+            continue;
+        if (c->c->repeat_label)
+            need = dmax(need, c->need);
+        else if (c->nitems)
+            need = dmax(need, c->items[0].top + 2 * tl->pad_y +
+                        lines_height(c, 0, c->nitems < 3 ? c->nitems : 3));
+    }
+    return dmin(need, full);
+}
+
 /* Places body row R at the cursor: on this page when it fits; else on the
  * next page when it fits there and is short (FS_ROW_CANT_SPLIT, or at
  * most a quarter of the text block); else split between lines, starting
@@ -1006,10 +1058,9 @@ static void place_row(tpag *tp, size_t r)
     tlay *tl = tp->tl;
     rctx *rc = tp->rc;
     double h = tl->rows[r].h, avail = rc->bottom - rc->y;
-    double full = rc->bottom - rc->top;
-    double fresh = full - (tl->rep_head ? tl->head_h : 0);
+    double fresh = rc->bottom - rc->top - (tl->rep_head ? tl->head_h : 0);
     double span, need = groups_need(tl, r, &span);
-    int keep = (tl->t->rows[r].flags & FS_ROW_CANT_SPLIT) || h <= full / 4;
+    int keep = row_keeps(rc, tl, r);
 
     if (h <= avail + EPS) {
         if (need > 0 && span > avail + EPS && need > avail + EPS &&
@@ -1028,18 +1079,27 @@ static void place_row(tpag *tp, size_t r)
     groups_close(tp, r);
 }
 
-/* Paginates table TL from the cursor.  The header rows and the first body
- * row stay together: when they do not fit the rest of the page, the table
- * starts on the next. */
+/* The room the start of table TL needs on a page: its header rows and
+ * the start of its first body row (see row_min_start). */
+static double table_start(const rctx *rc, const tlay *tl)
+{
+    double h = tl->head_h;
+
+    if (tl->nhead < tl->nrows)
+        h += row_min_start(rc, tl, tl->nhead);
+    return dmin(h, rc->bottom - rc->top);
+}
+
+/* Paginates table TL from the cursor.  The header rows and the start of
+ * the first body row stay together: when they do not fit the rest of the
+ * page, the table starts on the next. */
 static void table_paginate(rctx *rc, tlay *tl)
 {
     tpag tp = { rc, tl, NULL, 0, 0, 0, 0, 0 };
-    double full = rc->bottom - rc->top, first = tl->head_h;
+    double full = rc->bottom - rc->top;
 
     tl->rep_head = tl->nhead > 0 && tl->head_h <= full / 3;
-    if (tl->nhead < tl->nrows)
-        first += dmin(tl->rows[tl->nhead].h, full - tl->head_h);
-    if (rc->y + first > rc->bottom + EPS && !at_top(rc))
+    if (rc->y + table_start(rc, tl) > rc->bottom + EPS && !at_top(rc))
         new_page(rc);
     place_headers(&tp);
     tp.body_top = rc->y;
@@ -1134,7 +1194,7 @@ static void cell_draw(rctx *rc, const tlay *tl, const tcell *c)
         for (size_t i = 0; i < nf; i++) {
             size_t m = fit_lines(c, 0, f[i].bot - f[i].top - 2 * tl->pad_y, &u);
 
-            cell_lines(rc, tl, c, &f[i], 0, m, 0, m == c->nitems ? c->content : u, 1);
+            cell_lines(rc, tl, c, &f[i], 0, m, c->items[0].top, u, 1);
         }
         goto done;
     }
@@ -1158,17 +1218,6 @@ static void place_table(rctx *rc, tlay *tl)
     table_paginate(rc, tl);
     for (size_t i = 0; i < tl->ncells; i++)
         cell_draw(rc, tl, &tl->cells[i]);
-}
-
-/* The height a table's start needs on a page: its header rows and its
- * first body row (at most a page). */
-static double table_start(const rctx *rc, const tlay *tl)
-{
-    double h = tl->head_h;
-
-    if (tl->nhead < tl->nrows)
-        h += tl->rows[tl->nhead].h;
-    return dmin(h, rc->bottom - rc->top);
 }
 
 /* ------------------------------------------------------------------------
@@ -1295,7 +1344,7 @@ static int seg_cmp(const void *a, const void *b)
         return x->w < y->w ? -1 : 1;
     if (x->vertical != y->vertical)
         return x->vertical - y->vertical;
-    if (fabs(x->at - y->at) > 1e-3)
+    if (x->at != y->at)
         return x->at < y->at ? -1 : 1;
     if (x->a != y->a)
         return x->a < y->a ? -1 : 1;
@@ -1317,7 +1366,7 @@ static void draw_rules(const rctx *rc, page *p, HPDF_Page page)
         seg s = p->sg[i++];
 
         while (i < p->nsg && p->sg[i].w == s.w && p->sg[i].vertical == s.vertical &&
-               fabs(p->sg[i].at - s.at) <= 1e-3 && p->sg[i].a <= s.b + 1e-3) {
+               p->sg[i].at == s.at && p->sg[i].a <= s.b + 1e-3) {
             s.b = dmax(s.b, p->sg[i].b);
             i++;
         }
@@ -1480,9 +1529,12 @@ fs_error fs_pdf_render(const fs_doc *doc, const fs_fontset *fonts,
     rc.bottom = rc.ph - ps->bottom * MM;
     if (!(rc.right - rc.left >= 36) || !(rc.bottom - rc.top >= 36) ||
         ps->left < 0 || ps->right < 0 || ps->top < 0 || ps->bottom < 0) {
+        char m[4][32];
+
         fs_diags_add(diags, doc->source_file, 0, FS_ERROR,
-                     "页面设置有误：版心太小（页边距 %g/%g/%g/%g mm）",
-                     ps->top, ps->bottom, ps->left, ps->right);
+                     "页面设置有误：版心太小（页边距上 %s、下 %s、左 %s、右 %s mm）",
+                     mm_text(m[0], ps->top), mm_text(m[1], ps->bottom),
+                     mm_text(m[2], ps->left), mm_text(m[3], ps->right));
         return FS_E_PDF;
     }
     rc.pf = fs_pdf_fonts_new(fonts);

@@ -1,6 +1,6 @@
 /*
- * fs-render.c - the render subcommand: each dossier's 评定标准 and 申报表
- * into DIR/NAME/.
+ * fs-render.c - the render subcommand: each dossier's 评定标准 and 申报表,
+ * as PDF and DOCX, into DIR/NAME/.
  *
  * Fonts, forms templates and rubrics are loaded once per run and shared by
  * every dossier.  A dossier with errors gets nothing written (exit 1) and
@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include "fs-cli.h"
+#include "fs-docx.h"
 #include "fs-form.h"
 #include "fs-pdf.h"
 
@@ -102,15 +103,26 @@ static fs_forms *forms_for(forms_cache *fc, const fs_rubric *r,
     return f;
 }
 
-/* Renders DOC and writes it to DIR/NAME.  Returns FS_OK or an error after
- * a diagnostic naming the file. */
-static fs_error write_pdf(const fs_doc *doc, const fs_fontset *fonts,
-                          const char *dir, const char *name, fs_diags *diags)
+/* What to write. */
+typedef struct render_opts {
+    int pdf, docx;
+    fs_docx_options docx_opt;
+} render_opts;
+
+/* Renders DOC as PDF or DOCX (by the extension of NAME) and writes it to
+ * DIR/NAME whole or not at all.  Returns FS_OK or an error after a
+ * diagnostic naming the file. */
+static fs_error write_form(const fs_doc *doc, const fs_fontset *fonts,
+                           const render_opts *o, const char *dir,
+                           const char *name, fs_diags *diags)
 {
     unsigned char *data = NULL;
     size_t len = 0;
     char *path = fs_printf("%s/%s", dir, name);
-    fs_error err = fs_pdf_render(doc, fonts, diags, &data, &len);
+    size_t n = strlen(name);
+    int docx = n > 5 && strcmp(name + n - 5, ".docx") == 0;
+    fs_error err = docx ? fs_docx_render(doc, fonts, &o->docx_opt, diags, &data, &len)
+                        : fs_pdf_render(doc, fonts, diags, &data, &len);
 
     if (err == FS_OK && fs_write_atomic(path, data, len) != FS_OK) {
         fs_diags_add(diags, path, 0, FS_ERROR, "无法写入：%s", strerror(errno));
@@ -125,14 +137,18 @@ static fs_error write_pdf(const fs_doc *doc, const fs_fontset *fonts,
 
 /* Loads, checks, builds and writes the forms of one dossier. */
 static fs_error render_one(const char *file, const char *outdir,
-                           fs_rubric_cache *cache, forms_cache *fc,
-                           const fs_fontset *fonts, fs_diags *diags)
+                           const render_opts *o, fs_rubric_cache *cache,
+                           forms_cache *fc, const fs_fontset *fonts,
+                           fs_diags *diags)
 {
+    static const char *const names[2][2] = {
+        {"评定标准.pdf", "申报表.pdf"}, {"评定标准.docx", "申报表.docx"},
+    };
     const fs_rubric *r;
     fs_error err;
     fs_dossier *d = fs_dossier_load(file, cache, &r, diags, &err);
     fs_forms *forms;
-    fs_doc *sheet = NULL, *app = NULL;
+    fs_doc *docs[2] = {NULL, NULL};
     char *dir = NULL;
     fs_result_sheet s;
 
@@ -142,22 +158,25 @@ static fs_error render_one(const char *file, const char *outdir,
     if (!forms)
         goto done;
     fs_score_dossier(d, r, &s);
-    sheet = fs_form_scoresheet(forms, r, d, &s);
-    app = fs_form_application(forms, r, d, &s);
+    docs[0] = fs_form_scoresheet(forms, r, d, &s);
+    docs[1] = fs_form_application(forms, r, d, &s);
     dir = output_dir(outdir, file);
     if (make_dir(dir) < 0) {
         fs_diags_add(diags, dir, 0, FS_ERROR, "无法创建文件夹：%s", strerror(errno));
         err = FS_E_IO;
         goto done;
     }
-    err = write_pdf(sheet, fonts, dir, "评定标准.pdf", diags);
+    for (int kind = 0; kind < 2 && err == FS_OK; kind++) {
+        if (!(kind ? o->docx : o->pdf))
+            continue;
+        for (int k = 0; k < 2 && err == FS_OK; k++)
+            err = write_form(docs[k], fonts, o, dir, names[kind][k], diags);
+    }
     if (err == FS_OK)
-        err = write_pdf(app, fonts, dir, "申报表.pdf", diags);
-    if (err == FS_OK)
-        printf("%s → %s/评定标准.pdf, %s/申报表.pdf\n", file, dir, dir);
+        printf("%s → %s/\n", file, dir);
 done:
-    fs_doc_free(sheet);
-    fs_doc_free(app);
+    fs_doc_free(docs[0]);
+    fs_doc_free(docs[1]);
     fs_dossier_free(d);
     free(dir);
     return err;
@@ -165,12 +184,13 @@ done:
 
 int fs_cmd_render(int argc, char **argv)
 {
-    static const char *const spec[] = {"-o=", "--format=", NULL};
+    static const char *const spec[] = {"-o=", "--format=", "--office-fonts", NULL};
     fs_cli_args a;
     fs_rubric_cache *cache = NULL;
     forms_cache fc = {{0}, {0}, 0};
     fs_fontset *fonts = NULL;
     fs_diags diags = {0};
+    render_opts o = {1, 1, {0}};
     const char *outdir, *format;
     char *conf = NULL;
     fs_error err;
@@ -180,21 +200,19 @@ int fs_cmd_render(int argc, char **argv)
         return 2;
     outdir = a.opt[0] ? a.opt[0] : "out";
     format = a.opt[1] ? a.opt[1] : "all";
+    o.docx_opt.office_fonts = a.opt[2] != NULL;
     if (a.nfiles == 0) {
         fprintf(stderr, "fivestar render: error: 请给出档案文件\n");
         goto done;
     }
-    if (strcmp(format, "pdf") && strcmp(format, "docx") && strcmp(format, "all")) {
+    if (strcmp(format, "pdf") == 0)
+        o.docx = 0;
+    else if (strcmp(format, "docx") == 0)
+        o.pdf = 0;
+    else if (strcmp(format, "all") != 0) {
         fprintf(stderr, "fivestar render: error: --format 应为 pdf、docx 或 all\n");
         goto done;
     }
-    if (strcmp(format, "docx") == 0) {
-        fprintf(stderr, "fivestar render: error: DOCX 输出尚未实现\n");
-        status = fs_exit_status(FS_E_NOTIMPL);
-        goto done;
-    }
-    if (strcmp(format, "all") == 0)
-        fprintf(stderr, "fivestar render: warning: DOCX 输出尚未实现，只生成 PDF\n");
 
     status = 0;
     if (make_dir(outdir) < 0) {
@@ -213,7 +231,7 @@ int fs_cmd_render(int argc, char **argv)
     fs_diags_clear(&diags);
     cache = fs_rubric_cache_new();
     for (size_t i = 0; i < a.nfiles; i++) {
-        err = render_one(a.files[i], outdir, cache, &fc, fonts, &diags);
+        err = render_one(a.files[i], outdir, &o, cache, &fc, fonts, &diags);
         fs_diags_sort(&diags);
         fs_diags_print(&diags, stderr);
         fs_diags_clear(&diags);

@@ -397,7 +397,9 @@ START_TEST(test_pick)
 
     /* ASCII letters, digits and punctuation come from latin. */
     ck_assert_int_eq(fs_fontset_pick(fs, FS_ROLE_SONG, 'A'), latin);
-    ck_assert_int_eq(fs_fontset_pick(fs, FS_ROLE_HEI, '7'), latin);
+    ck_assert_int_eq(fs_fontset_pick(fs, FS_ROLE_SONG, '7'), latin);
+    /* ... except in hei text, which keeps its own sans-serif digits. */
+    ck_assert_int_eq(fs_fontset_pick(fs, FS_ROLE_HEI, '7'), fs_fontset_role_face(fs, FS_ROLE_HEI));
     ck_assert_int_eq(fs_fontset_pick(fs, FS_ROLE_KAI, ','), latin);
     /* The space goes with the Latin words it separates. */
     ck_assert_int_eq(fs_fontset_pick(fs, FS_ROLE_SONG, ' '), latin);

@@ -482,6 +482,32 @@ START_TEST(scoresheet_shortfall)
 }
 END_TEST
 
+/* A star level the rubric has no threshold for: no verdict, just the total;
+ * 申报星级 still names the level from the template's <stars>. */
+START_TEST(scoresheet_unrated)
+{
+    loaded l;
+    char *p, *all;
+
+    load(&l, "samples/mingli-2018.xml");
+    fs_doc_free(l.scores);
+    fs_doc_free(l.app);
+    l.dossier->apply_star = 4;
+    fs_score_dossier(l.dossier, l.rubric, &l.sheet);
+    ck_assert_int_eq(l.sheet.threshold, -1);
+    l.scores = fs_form_scoresheet(l.forms, l.rubric, l.dossier, &l.sheet);
+    l.app = fs_form_application(l.forms, l.rubric, l.dossier, &l.sheet);
+    p = find_para(l.scores, "自评总分");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_str_eq(p, "自评总分 93 分。");
+    free(p);
+    all = doc_text(l.app);
+    ck_assert_ptr_nonnull(strstr(all, "\n四星级\n"));
+    free(all);
+    unload(&l);
+}
+END_TEST
+
 START_TEST(scoresheet_sample_shortfall)
 {
     loaded l;
@@ -517,7 +543,7 @@ START_TEST(application_fields)
         "党组织名称（全称）", "申报星级", "党员人数", "党组织成立时间",
         "党组织负责人", "单位电话", "受表彰情况", "班子建设情况", "队伍建设情况",
         "阵地建设情况", "制度建设情况", "廉政建设情况", "品牌建设情况",
-        "各镇街（园区）、市直管党组织意见", "（盖章）", "备注",
+        "各镇街（园区）、\n市直管党组织意见", "（盖章）", "备注",
     };
     for (size_t i = 0; i < sizeof labels / sizeof *labels; i++)
         ck_assert_msg(strstr(all, labels[i]), "%s", labels[i]);
@@ -655,6 +681,7 @@ static Suite *form_suite(void)
     tcase_add_test(tc, scoresheet_typography_and_meta);
     tcase_add_test(tc, scoresheet_shortfall);
     tcase_add_test(tc, scoresheet_sample_shortfall);
+    tcase_add_test(tc, scoresheet_unrated);
     tcase_add_test(tc, application_fields);
     tcase_add_test(tc, application_grid);
     tcase_add_test(tc, application_minimal);

@@ -34,6 +34,10 @@ if [ "$what" = check ]; then
     need_cmd pdftotext poppler-utils
     need_cmd qpdf qpdf
     need_cmd xmllint libxml2-utils
+    # DOCX checks: python-docx with Debian's own python, LibreOffice.
+    /usr/bin/python3 -c 'import docx' >/dev/null 2>&1 || missing="$missing python3-docx"
+    need_cmd soffice libreoffice-writer-nogui
+    need_file /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core
 fi
 
 # pkg-config alone can't find what it has not been installed with yet.
