@@ -2120,6 +2120,18 @@ static fs_draw_connector *find_connector(const fs_flow *f, fs_drawing *dr,
     return NULL;
 }
 
+/* Is V a source of F that is not a start (工委年度督导检查): an input that
+ * feeds the flow from the side, not a step along it? */
+static int is_input(const fs_flow *f, int v)
+{
+    if (f->nodes[v].kind == FS_FLOW_START)
+        return 0;
+    for (size_t e = 0; e < f->nedges; e++)
+        if (f->edges[e].to == v)
+            return 0;
+    return 1;
+}
+
 /* Colours connector C as part of the path (FAILED: a 不通过 taken). */
 static void mark_connector(fs_draw_connector *c, fs_mark_state st)
 {
@@ -2331,8 +2343,11 @@ int fs_flow_mark(const fs_flow *f, fs_drawing *dr, const fs_dossier *d,
         int v = node_of[i];
         if (v < 0)
             continue;
-        if (f->nodes[v].kind == FS_FLOW_SIDE) {
-            mark_connector(find_connector(f, dr, v, f->nodes[v].feeds, &edge), FS_MARK_DONE);
+        if (f->nodes[v].kind == FS_FLOW_SIDE || is_input(f, v)) {
+            for (size_t e = 0; e < f->nedges; e++)
+                if (f->edges[e].from == v)
+                    mark_connector(find_connector(f, dr, v, f->edges[e].to, &edge),
+                                   FS_MARK_DONE);
             continue;
         }
         if (prev >= 0 && prev != v) {

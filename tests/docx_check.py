@@ -146,9 +146,15 @@ def main(argv):
     ap.add_argument("--header-rows", action=Ordered, type=int, metavar="N")
     ap.add_argument("--merge", action=Ordered, metavar="R,C,RS,CS")
     ap.add_argument("--cell", action=Ordered, metavar="R,C=TEXT")
+    ap.add_argument("--expect-file", action="append", default=[], metavar="F",
+                    help="each non-empty line of F is an --expect-text")
     ap.add_argument("--dump", action="store_true")
     args = ap.parse_args(argv)
     checks = getattr(args, "checks", None) or []
+    for name in args.expect_file:
+        with open(name, encoding="utf-8") as f:
+            checks.extend(("expect_text", line.rstrip("\n"))
+                          for line in f if line.strip())
 
     try:
         document = docx.Document(args.file)

@@ -203,8 +203,13 @@ START_TEST(test_conf_default)
     int latin = fs_fontset_role_face(fs, FS_ROLE_LATIN);
     int fb = fs_fontset_role_face(fs, FS_ROLE_FALLBACK);
 
-    ck_assert_int_eq(fs_fontset_nfaces(fs), 5);
+    int editable = fs_fontset_role_face(fs, FS_ROLE_EDITABLE);
+
+    ck_assert_int_eq(fs_fontset_nfaces(fs), 6);
     ck_assert_str_eq(fs_fontset_face_path(fs, song), GBSN);
+    /* The face a DOCX embeds for song: its licence allows editing. */
+    ck_assert_str_eq(fs_fontset_face_family(fs, editable), "AR PL UMing CN");
+    ck_assert_uint_eq(fs_fontset_face_fstype(fs, editable), 0);
     ck_assert_str_eq(fs_fontset_face_path(fs, hei), WQY);
     ck_assert_str_eq(fs_fontset_face_path(fs, kai), WENKAI);
     ck_assert_str_eq(fs_fontset_face_path(fs, latin), LIBSERIF);

@@ -486,6 +486,186 @@ START_TEST(test_missing_font_config)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------
+ * DOCX: python-docx reads the tables and texts; LibreOffice, with no CJK
+ * font installed, prints them with the embedded fonts.
+ * ---------------------------------------------------------------------- */
+
+/* Writes the texts every form of SAMPLE must hold, one per line, to PATH. */
+static void write_expectations(const char *sample, int application, const char *path)
+{
+    fs_rubric_cache *cache = fs_rubric_cache_new();
+    const fs_rubric *r;
+    fs_dossier *d = load_sample(sample, &r, cache);
+    FILE *f = fopen(path, "w");
+    char buf[64];
+    fs_result_sheet s;
+
+    ck_assert_ptr_nonnull(f);
+    fs_score_dossier(d, r, &s);
+    fprintf(f, "%s\n", d->name.s);
+    if (!application) {
+        fprintf(f, "%s\n%s\n", d->town.s, r->title);
+        for (size_t k = 0; k < r->nitems; k++) {
+            for (size_t p = 0; p < r->items[k].nstandard; p++)
+                fprintf(f, "%s\n", r->items[k].standard[p]);
+            if (r->items[k].check)
+                fprintf(f, "%s\n", r->items[k].check);
+        }
+        for (size_t k = 0; k < r->nsections; k++)
+            fprintf(f, "%s\n", r->sections[k].label);
+        fprintf(f, "%s\n", r->remark);
+        fprintf(f, "自评总分%s分\n", fs_tenths_format(s.total, buf, sizeof buf));
+    } else {
+        fprintf(f, "%s\n%s\n%s\n%ld\n", d->unit.s, d->leader.s, d->phone.s, d->members);
+        fprintf(f, "%s\n", fs_date_format_cn(d->founded, buf, sizeof buf));
+        fprintf(f, "%s\n", fs_date_format_cn(d->date, buf, sizeof buf));
+        fprintf(f, "（盖章）\n");
+        if (d->honors.s)
+            fprintf(f, "%s\n", d->honors.s);
+        if (d->remark.s)
+            fprintf(f, "%s\n", d->remark.s);
+        for (size_t k = 0; k < r->nsections; k++) {
+            fprintf(f, "%s情况\n", r->sections[k].name);
+            if (d->situation[k].s)
+                fprintf(f, "%s\n", d->situation[k].s);
+        }
+    }
+    fclose(f);
+    fs_dossier_free(d);
+    fs_rubric_cache_free(cache);
+}
+
+START_TEST(test_docx_python)
+{
+    render_samples();
+    for (size_t i = 0; i < NSAMPLES; i++) {
+        fs_rubric_cache *cache = fs_rubric_cache_new();
+        const fs_rubric *r;
+        fs_dossier *d = load_sample(samples[i], &r, cache);
+        fs_result_sheet s;
+        char *exp1, *exp2, *cmd, *out, *err, total[24];
+        int merges = 0;
+        fs_buf m = {0};
+
+        fs_score_dossier(d, r, &s);
+        if (asprintf(&exp1, "%s/%s.sheet.txt", rendered, samples[i]) < 0 ||
+            asprintf(&exp2, "%s/%s.app.txt", rendered, samples[i]) < 0)
+            abort();
+        write_expectations(samples[i], 0, exp1);
+        write_expectations(samples[i], 1, exp2);
+        /* The scoresheet: header row, one row per item, one vMerge per
+         * section, and the total in the last row. */
+        for (size_t k = 0, row = 2; k < r->nsections; k++) {
+            fs_buf_printf(&m, " --merge %zu,1,%d,1", row, r->sections[k].nitems);
+            row += (size_t)r->sections[k].nitems;
+            merges++;
+        }
+        if (asprintf(&cmd, "/usr/bin/python3 tests/docx_check.py %s/%s/评定标准.docx "
+                           "--expect-file %s --table 2 --table-rows %zu --table-cols 6 --header-rows 1%s "
+                           "--cell %zu,6=%s && /usr/bin/python3 tests/docx_check.py %s/%s/申报表.docx "
+                           "--expect-file %s",
+                     rendered, samples[i], exp1, r->nitems + 2, m.s, r->nitems + 2,
+                     fs_tenths_format(s.total, total, sizeof total), rendered, samples[i], exp2) < 0)
+            abort();
+        ck_assert_msg(tu_run(cmd, &out, &err) == 0, "%s: %s%s", samples[i], out, err);
+        ck_assert_int_eq(merges, 6);
+        free(cmd);
+        free(out);
+        free(err);
+        free(exp1);
+        free(exp2);
+        fs_buf_free(&m);
+        fs_dossier_free(d);
+        fs_rubric_cache_free(cache);
+    }
+}
+END_TEST
+
+START_TEST(test_docx_libreoffice)
+{
+    char *dir = tu_tmpdir(), *cmd, *out, *err;
+
+    render_samples();
+    /* A fontconfig that offers DejaVu only: no CJK font at all. */
+    if (asprintf(&cmd, "mkdir -p %s/fc %s/pdf && printf '%%s' '<?xml version=\"1.0\"?><fontconfig>"
+                       "<dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>%s/fc</cachedir></fontconfig>' "
+                       "> %s/fc/fonts.conf && FONTCONFIG_FILE=%s/fc/fonts.conf fc-list :lang=zh | wc -l",
+                 dir, dir, dir, dir, dir) < 0)
+        abort();
+    ck_assert_int_eq(tu_run(cmd, &out, NULL), 0);
+    ck_assert_str_eq(out, "0\n");
+    free(out);
+    free(cmd);
+    /* One soffice run per sample: the output names would collide. */
+    for (size_t i = 0; i < NSAMPLES; i++) {
+        if (asprintf(&cmd, "mkdir -p %s/pdf/%s && FONTCONFIG_FILE=%s/fc/fonts.conf soffice "
+                           "-env:UserInstallation=file://%s/profile --headless --convert-to pdf "
+                           "--outdir %s/pdf/%s %s/%s/评定标准.docx %s/%s/申报表.docx",
+                     dir, samples[i], dir, dir, dir, samples[i], rendered, samples[i], rendered, samples[i]) < 0)
+            abort();
+        ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
+        free(cmd);
+    }
+    for (size_t i = 0; i < NSAMPLES; i++) {
+        fs_rubric_cache *cache = fs_rubric_cache_new();
+        const fs_rubric *r;
+        fs_dossier *d = load_sample(samples[i], &r, cache);
+        static const char *const pdfs[] = {"评定标准.pdf", "申报表.pdf"};
+
+        for (int k = 0; k < 2; k++) {
+            char *pdf, *text, *line;
+            int cjk = 0;
+            if (asprintf(&pdf, "%s/pdf/%s/%s", dir, samples[i], pdfs[k]) < 0 ||
+                asprintf(&cmd, "pdffonts '%s'", pdf) < 0)
+                abort();
+            ck_assert_int_eq(tu_run(cmd, &out, &err), 0);
+            /* The embedded CJK fonts are what LibreOffice used. */
+            for (line = strtok(out, "\n"); line; line = strtok(NULL, "\n"))
+                cjk += strstr(line, "UMing") || strstr(line, "WenQuanYi") ||
+                       strstr(line, "LXGW") || strstr(line, "Droid");
+            ck_assert_msg(cjk >= 1, "%s: LibreOffice used no embedded CJK font", pdf);
+            free(out);
+            free(err);
+            free(cmd);
+            text = pdf_text(pdf, &err);
+            assert_contains(text, d->name.s, pdf);
+            if (k == 0) {
+                for (size_t j = 0; j < r->nitems; j++)
+                    for (size_t p = 0; p < r->items[j].nstandard; p++)
+                        assert_flows(text, r->items[j].standard[p], pdf);
+            } else {
+                for (size_t j = 0; j < r->nsections; j++)
+                    if (d->situation[j].s)
+                        assert_flows(text, d->situation[j].s, pdf);
+            }
+            free(text);
+            free(err);
+            free(pdf);
+        }
+        fs_dossier_free(d);
+        fs_rubric_cache_free(cache);
+    }
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_docx_byte_identical)
+{
+    char *dir = tu_tmpdir(), *cmd;
+
+    render_samples();
+    if (asprintf(&cmd, "TZ=Asia/Shanghai $FIVESTAR render samples/mingli-2018.xml -o %s --format docx "
+                       "&& cmp %s/mingli-2018/评定标准.docx %s/mingli-2018/评定标准.docx "
+                       "&& cmp %s/mingli-2018/申报表.docx %s/mingli-2018/申报表.docx",
+                 dir, dir, rendered, dir, rendered) < 0)
+        abort();
+    ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
+    free(cmd);
+    free(dir);
+}
+END_TEST
+
 static Suite *render_suite(void)
 {
     Suite *s = suite_create("render");
@@ -502,6 +682,13 @@ static Suite *render_suite(void)
     tcase_add_test(tc, test_output_not_a_folder);
     tcase_add_test(tc, test_missing_font_config);
     suite_add_tcase(s, tc);
+
+    tc = tcase_create("docx");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_docx_python);
+    tcase_add_test(tc, test_docx_libreoffice);
+    tcase_add_test(tc, test_docx_byte_identical);
+    suite_add_tcase(s, tc);
     return s;
 }
 
@@ -515,7 +702,7 @@ int main(void)
     {
         char *cmd;
         const char *bin = getenv("FIVESTAR");
-        if (asprintf(&cmd, "%s render samples/*.xml -o %s --format pdf >%s/log 2>&1; echo $? >%s/status",
+        if (asprintf(&cmd, "%s render samples/*.xml -o %s >%s/log 2>&1; echo $? >%s/status",
                      bin && *bin ? bin : "./fivestar", rendered, rendered, rendered) < 0)
             abort();
         if (system(cmd) < 0)
