@@ -226,7 +226,7 @@ START_TEST(test_conf_default)
     ck_assert_uint_eq(fs_fontset_face_fstype(fs, latin), 0);
     ck_assert_uint_eq(fs_fontset_face_fstype(fs, fb), 8);
     /* Bad arguments. */
-    ck_assert_ptr_null(fs_fontset_face_path(fs, 5));
+    ck_assert_ptr_null(fs_fontset_face_path(fs, 6));
     ck_assert_ptr_null(fs_fontset_face_path(fs, -1));
     ck_assert_int_eq(fs_fontset_role_face(fs, FS_ROLE_COUNT), -1);
     ck_assert_int_eq(fs_fontset_has(fs, 99, 0x4E2D), 0);
