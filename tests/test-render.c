@@ -385,6 +385,7 @@ START_TEST(test_long_and_rare)
     ck_assert_msg(strstr(err, "U+20000") != NULL, "no warning for U+20000: %s", err);
     ck_assert_msg(strstr(err, "warning") != NULL, "not a warning: %s", err);
     free(cmd);
+    free(out);
     if (asprintf(&cmd, "%s/long-rare/申报表.pdf", dir) < 0)
         abort();
     pdftext = pdf_text(cmd, &out);
