@@ -63,6 +63,7 @@
                                    baseline, em (AR PL SungtiL GB)         */
 #define WINDOW_EXTRA 12         /* characters looked at past a line's end  */
 #define DEFAULT_SIZE FS_PT_XIAO4
+#define MAX_SIZE 300.0          /* points; libharu refuses beyond 600      */
 
 /* ------------------------------------------------------------------------
  * Types.
@@ -104,11 +105,11 @@ typedef struct item {
 
 /* Text drawn with one font, size, weight and character spacing from a
  * baseline origin (X, Y); code points [C0, C0 + N) of the context's pool. */
-typedef struct span {
+typedef struct dspan {
     double x, y, size, cs;
     int face, bold;
     size_t c0, n;
-} span;
+} dspan;
 
 /* A straight rule from A to B along a line at AT (y for a horizontal rule,
  * x for a vertical one), W points thick. */
@@ -117,12 +118,12 @@ typedef struct seg {
     double at, a, b, w;
 } seg;
 
-typedef struct page {
-    span *sp;
+typedef struct dpage {
+    dspan *sp;
     size_t nsp, capsp;
     seg *sg;
     size_t nsg, capsg;
-} page;
+} dpage;
 
 /* A missing character already reported for a line. */
 typedef struct warned {
@@ -139,7 +140,7 @@ typedef struct rctx {
     double pw, ph;              /* page size                               */
     double left, right;         /* text block edges, x                     */
     double top, bottom;         /* text block edges, y from the top        */
-    page *pages;
+    dpage *pages;
     size_t npages, cappages;
     double y;                   /* cursor on the last page                 */
     uint32_t *cps;              /* code points of every span               */
@@ -227,11 +228,13 @@ static void *grow(void *v, size_t *cap, size_t n, size_t size)
     return fs_xrealloc(v, *cap * size);
 }
 
+/* The larger of A and B. */
 static double dmax(double a, double b)
 {
     return a > b ? a : b;
 }
 
+/* The smaller of A and B. */
 static double dmin(double a, double b)
 {
     return a < b ? a : b;
@@ -293,6 +296,7 @@ static int at_top(const rctx *rc)
     return rc->y <= rc->top + EPS;
 }
 
+/* The index of the page being filled. */
 static size_t cur_page(const rctx *rc)
 {
     return rc->npages - 1;
@@ -310,7 +314,7 @@ static double quantise(double v)
 static void add_seg(rctx *rc, size_t pg, int vertical, double at, double a,
                     double b, double w)
 {
-    page *p = &rc->pages[pg];
+    dpage *p = &rc->pages[pg];
 
     a = quantise(a);
     b = quantise(b);
@@ -336,12 +340,12 @@ static void add_rect(rctx *rc, size_t pg, double x0, double y0, double x1,
 static void add_span(rctx *rc, size_t pg, const glyph *g, size_t n, double x,
                      double y, double size, int bold, double cs)
 {
-    page *p = &rc->pages[pg];
+    dpage *p = &rc->pages[pg];
 
     if (n == 0 || g[0].face < 0)
         return;
     p->sp = grow(p->sp, &p->capsp, p->nsp, sizeof *p->sp);
-    p->sp[p->nsp++] = (span){ x, y, size, cs, g[0].face, bold, rc->ncps, n };
+    p->sp[p->nsp++] = (dspan){ x, y, size, cs, g[0].face, bold, rc->ncps, n };
     for (size_t i = 0; i < n; i++) {
         rc->cps = grow(rc->cps, &rc->capcps, rc->ncps, sizeof *rc->cps);
         rc->cps[rc->ncps++] = g[i].draw;
@@ -397,10 +401,13 @@ static void shape(rctx *rc, const fs_run *run, unsigned ri, double size,
     g->w = fs_fontset_advance(rc->fs, face, g->draw) * size / 1000.0;
 }
 
-/* The size of run R: its own, or DEFAULT_SIZE when it has none. */
+/* The size of run R in points: its own within 1..MAX_SIZE, or
+ * DEFAULT_SIZE when it has none. */
 static double run_size(const fs_run *r)
 {
-    return r->size > 0 && isfinite(r->size) ? r->size : DEFAULT_SIZE;
+    if (!(r->size > 0) || !isfinite(r->size))
+        return DEFAULT_SIZE;
+    return r->size < 1 ? 1 : r->size > MAX_SIZE ? MAX_SIZE : r->size;
 }
 
 /* Cursor over a paragraph's glyphs for the breaker's measure callback. */
@@ -511,7 +518,7 @@ static void play_build(rctx *rc, const fs_para *p, double avail, play *pl)
     fs_buf text = {0};
     size_t *off = NULL, capoff = 0, capg = 0;
     double spacing = p->line_spacing > 0 && isfinite(p->line_spacing)
-        ? p->line_spacing : 1.0;
+        ? dmin(dmax(p->line_spacing, 0.1), 10) : 1.0;
 
     memset(pl, 0, sizeof *pl);
     pl->p = p;
@@ -551,6 +558,7 @@ static void play_build(rctx *rc, const fs_para *p, double avail, play *pl)
     free(off);
 }
 
+/* Frees what play_build allocated in PL (not PL itself). */
 static void play_free(play *pl)
 {
     free(pl->g);
@@ -560,7 +568,7 @@ static void play_free(play *pl)
 /* Height of PL with the space around it. */
 static double play_height(const play *pl)
 {
-    return pl->before + pl->nl * pl->pitch + pl->after;
+    return pl->before + (double)pl->nl * pl->pitch + pl->after;
 }
 
 /* Draws line LI of PL on page PG in the box that starts at X0 (AVAIL =
@@ -780,6 +788,7 @@ static void tlay_build(rctx *rc, const fs_table *t, double x0, tlay *tl)
     free(colx);
 }
 
+/* Frees what tlay_build and the pagination allocated in TL. */
 static void tlay_free(tlay *tl)
 {
     for (size_t i = 0; i < tl->ncells; i++) {
@@ -1354,7 +1363,7 @@ static int seg_cmp(const void *a, const void *b)
 /* Strokes the rules of page P on PAGE, joined where they meet or overlap
  * on one line so that shared cell edges are drawn once.  Square caps close
  * the corners. */
-static void draw_rules(const rctx *rc, page *p, HPDF_Page page)
+static void draw_rules(const rctx *rc, dpage *p, HPDF_Page page)
 {
     double cur_w = -1;
 
@@ -1389,7 +1398,7 @@ static void draw_rules(const rctx *rc, page *p, HPDF_Page page)
 
 /* Writes the spans of page P on PAGE in one text object, setting font,
  * spacing and the fake-bold outline only when they change. */
-static void draw_text(const rctx *rc, const page *p, HPDF_Page page)
+static void draw_text(const rctx *rc, const dpage *p, HPDF_Page page)
 {
     int face = -2, bold = 0;
     double size = -1, cs = 0;
@@ -1398,7 +1407,7 @@ static void draw_text(const rctx *rc, const page *p, HPDF_Page page)
         return;
     HPDF_Page_BeginText(page);
     for (size_t i = 0; i < p->nsp; i++) {
-        const span *s = &p->sp[i];
+        const dspan *s = &p->sp[i];
         HPDF_Font font = fs_pdf_fonts_get(rc->pf, s->face);
         char *text;
 
@@ -1521,14 +1530,15 @@ fs_error fs_pdf_render(const fs_doc *doc, const fs_fontset *fonts,
     rc.doc = doc;
     rc.fs = fonts;
     rc.diags = diags;
-    rc.pw = (ps->width > 0 ? ps->width : 210.0) * MM;
-    rc.ph = (ps->height > 0 ? ps->height : 297.0) * MM;
+    rc.pw = (ps->width > 0 && ps->width <= 5000 ? ps->width : 210.0) * MM;
+    rc.ph = (ps->height > 0 && ps->height <= 5000 ? ps->height : 297.0) * MM;
     rc.left = ps->left * MM;
     rc.right = rc.pw - ps->right * MM;
     rc.top = ps->top * MM;
     rc.bottom = rc.ph - ps->bottom * MM;
     if (!(rc.right - rc.left >= 36) || !(rc.bottom - rc.top >= 36) ||
-        ps->left < 0 || ps->right < 0 || ps->top < 0 || ps->bottom < 0) {
+        !(ps->left >= 0) || !(ps->right >= 0) || !(ps->top >= 0) ||
+        !(ps->bottom >= 0)) {
         char m[4][32];
 
         fs_diags_add(diags, doc->source_file, 0, FS_ERROR,

@@ -112,6 +112,9 @@ static inline int tu_run(const char *cmd, char **out, char **err)
         *out = tu_read(po, NULL);
     if (err)
         *err = tu_read(pe, NULL);
+    unlink(po);
+    unlink(pe);
+    rmdir(dir);
     free(full);
     free(po);
     free(pe);
