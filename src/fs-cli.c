@@ -84,36 +84,66 @@ int fs_cli_worst(int status, fs_error err)
     return s > status ? s : status;
 }
 
-int fs_cmd_validate(int argc, char **argv)
+/* Loads each of the N dossiers FILES in turn, prints its problems in line
+ * order and, when it is valid, hands it to EACH with its rubric and CTX.
+ * Rubrics are loaded once for the run.  Returns the exit status of the
+ * worst outcome. */
+static int each_dossier(const char **files, size_t n,
+                        void (*each)(const fs_dossier *, const fs_rubric *,
+                                     const fs_diags *, void *),
+                        void *ctx)
 {
-    static const char *const spec[] = {NULL};
-    fs_cli_args a;
-    fs_rubric_cache *cache;
+    fs_rubric_cache *cache = fs_rubric_cache_new();
     int status = 0;
 
-    if (fs_cli_parse(argc, argv, spec, &a) < 0)
-        return 2;
-    if (a.nfiles == 0) {
-        fprintf(stderr, "fivestar validate: error: 请给出要检查的档案文件\n");
-        fs_cli_args_free(&a);
-        return 2;
-    }
-    cache = fs_rubric_cache_new();
-    for (size_t i = 0; i < a.nfiles; i++) {
+    for (size_t i = 0; i < n; i++) {
         fs_diags diags = {0};
         const fs_rubric *r;
         fs_error err;
-        fs_dossier *d = fs_dossier_load(a.files[i], cache, &r, &diags, &err);
+        fs_dossier *d = fs_dossier_load(files[i], cache, &r, &diags, &err);
 
         fs_diags_sort(&diags);
         fs_diags_print(&diags, stderr);
         if (d)
-            printf("%s: 通过检查%s\n", a.files[i], diags.warnings ? "（有警告）" : "");
+            each(d, r, &diags, ctx);
         status = fs_cli_worst(status, err);
         fs_dossier_free(d);
         fs_diags_clear(&diags);
     }
     fs_rubric_cache_free(cache);
+    return status;
+}
+
+/* Parses ARGV with SPEC into A and insists on at least one file. */
+static int files_args(int argc, char **argv, const char *const *spec,
+                      fs_cli_args *a)
+{
+    if (fs_cli_parse(argc, argv, spec, a) < 0)
+        return -1;
+    if (a->nfiles == 0) {
+        fprintf(stderr, "fivestar %s: error: 请给出档案文件\n", argv[0]);
+        fs_cli_args_free(a);
+        return -1;
+    }
+    return 0;
+}
+
+static void validate_one(const fs_dossier *d, const fs_rubric *r,
+                         const fs_diags *diags, void *ctx)
+{
+    (void)r, (void)ctx;
+    printf("%s: 通过检查%s\n", d->path, diags->warnings ? "（有警告）" : "");
+}
+
+int fs_cmd_validate(int argc, char **argv)
+{
+    static const char *const spec[] = {NULL};
+    fs_cli_args a;
+    int status;
+
+    if (files_args(argc, argv, spec, &a) < 0)
+        return 2;
+    status = each_dossier(a.files, a.nfiles, validate_one, NULL);
     fs_cli_args_free(&a);
     return status;
 }
@@ -191,42 +221,29 @@ static void score_text(FILE *out, const fs_dossier *d, const fs_rubric *r,
                 fs_tenths_format(th->min - s->total, a, sizeof a));
 }
 
+static void score_one(const fs_dossier *d, const fs_rubric *r,
+                      const fs_diags *diags, void *ctx)
+{
+    fs_result_sheet s;
+
+    (void)diags;
+    fs_score_dossier(d, r, &s);
+    if (*(const int *)ctx)
+        score_json(stdout, d, r, &s);
+    else
+        score_text(stdout, d, r, &s);
+}
+
 int fs_cmd_score(int argc, char **argv)
 {
     static const char *const spec[] = {"--json", NULL};
     fs_cli_args a;
-    fs_rubric_cache *cache;
-    int status = 0;
+    int json, status;
 
-    if (fs_cli_parse(argc, argv, spec, &a) < 0)
+    if (files_args(argc, argv, spec, &a) < 0)
         return 2;
-    if (a.nfiles == 0) {
-        fprintf(stderr, "fivestar score: error: 请给出档案文件\n");
-        fs_cli_args_free(&a);
-        return 2;
-    }
-    cache = fs_rubric_cache_new();
-    for (size_t i = 0; i < a.nfiles; i++) {
-        fs_diags diags = {0};
-        const fs_rubric *r;
-        fs_error err;
-        fs_dossier *d = fs_dossier_load(a.files[i], cache, &r, &diags, &err);
-
-        fs_diags_sort(&diags);
-        fs_diags_print(&diags, stderr);
-        if (d) {
-            fs_result_sheet s;
-            fs_score_dossier(d, r, &s);
-            if (a.opt[0])
-                score_json(stdout, d, r, &s);
-            else
-                score_text(stdout, d, r, &s);
-        }
-        status = fs_cli_worst(status, err);
-        fs_dossier_free(d);
-        fs_diags_clear(&diags);
-    }
-    fs_rubric_cache_free(cache);
+    json = a.opt[0] != NULL;
+    status = each_dossier(a.files, a.nfiles, score_one, &json);
     fs_cli_args_free(&a);
     return status;
 }
