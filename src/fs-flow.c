@@ -7,13 +7,13 @@
  *   1. arrows leading back (不通过 loops, 整改 → 提交) are found by a
  *      depth-first search from the start nodes;
  *   2. the main flow is layered top to bottom by longest path over the
- *      other arrows; a node that only feeds another (kind side) sits in the
- *      layer of the node it feeds, and a branch that only leads back (整改)
- *      in the layer of the review it leaves; a source that is not a start
- *      sits just above what it feeds;
+ *      other arrows; a side node (上级党组织跟踪指导) sits in the layer of
+ *      the node it feeds, a branch that only leads back (整改) in the layer
+ *      of the review it leaves, and an input (a source that is not a start
+ *      and feeds one node, 工委年度督导检查) in the layer of what it feeds;
  *   3. columns: the longest chain is column 0; every other node goes to the
- *      free column nearest its neighbours, side nodes to the left of what
- *      they feed, branches to the right of what they leave;
+ *      free column nearest its neighbours; side nodes to the left of what
+ *      they feed, branches and inputs to the right of their node;
  *   4. boxes are sized to their labels, wrapped at a maximum width into
  *      lines of even length, and put on the grid of columns and layers;
  *   5. every arrow is routed orthogonally by a shortest-path search over a
@@ -590,6 +590,7 @@ typedef struct wrapped {
     double width;               /* the widest line                         */
 } wrapped;
 
+/* Frees the lines of W and leaves it empty. */
 static void wrapped_free(wrapped *w)
 {
     for (size_t i = 0; i < w->n; i++)
@@ -684,6 +685,7 @@ typedef struct obstacles {
     size_t n, cap;
 } obstacles;
 
+/* Appends the rectangle R to O. */
 static void obst_add(obstacles *o, rect r)
 {
     o->v = grow(o->v, o->n, &o->cap, sizeof *o->v);
@@ -736,6 +738,7 @@ static int obst_clear(const obstacles *o, rect r, double margin, rect bounds)
 
 typedef struct offset { double dx, dy, d; } offset;
 
+/* qsort order of offsets: nearest first. */
 static int offset_cmp(const void *a, const void *b)
 {
     double x = ((const offset *)a)->d, y = ((const offset *)b)->d;
@@ -877,11 +880,13 @@ static void find_back_edges(layout *L)
     free(next);
 }
 
-/* Layers: longest path over the forward edges of the main flow; sources
- * that are not starts just above their first successor; branches (a step
- * or review with one forward predecessor and only edges back out, like
- * 整改) in their predecessor's layer; side nodes in the layer of the node
- * they feed. */
+/* Layers: longest path over the forward edges of the main flow.  Then
+ * the nodes that sit beside another (anchor, rank): branches (a step or
+ * review with one forward predecessor and only edges back out, like 整改)
+ * in their predecessor's layer; inputs (a source that is not a start with
+ * one edge out, like 工委年度督导检查) in the layer of the node they feed,
+ * other such sources just above their first successor; side nodes in the
+ * layer of the node they feed. */
 static void assign_layers(layout *L)
 {
     const fs_flow *f = L->f;
@@ -1001,6 +1006,7 @@ static void put_col(layout *L, occupancy *oc, size_t v, int want, int dir)
     }
 }
 
+/* qsort order of ints: ascending. */
 static int int_cmp(const void *a, const void *b)
 {
     int x = *(const int *)a, y = *(const int *)b;
@@ -1027,8 +1033,9 @@ static int neighbour_col(const layout *L, size_t v, int preds, int *col)
 }
 
 /* Columns: the longest chain from the first start in column 0, the rest
- * of the main flow near its neighbours, branches to the right of and side
- * nodes to the left of the node they sit beside. */
+ * of the main flow near its neighbours, branches and inputs to the right
+ * of and side nodes to the left of the node they sit beside (the other
+ * side, or further out, when that is taken). */
 static void assign_columns(layout *L)
 {
     const fs_flow *f = L->f;
@@ -1205,6 +1212,7 @@ typedef struct grid {
     int *pused, *pbend;         /* arrows through / turning at the point   */
 } grid;
 
+/* qsort order of doubles: ascending. */
 static int dbl_cmp(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -1213,7 +1221,8 @@ static int dbl_cmp(const void *a, const void *b)
 
 /* Sorts V[0..*N-1], drops values within 0.01 mm of the previous one and
  * adds the points a quarter, half and three quarters of the way across
- * gaps wider than 2 mm. */
+ * gaps wider than 2 mm (only the half way when there are more than 60
+ * lines, so that a big chart keeps a grid of reasonable size). */
 static double *lines_finish(double *v, int *n)
 {
     int k = 0, m;
@@ -1229,9 +1238,11 @@ static double *lines_finish(double *v, int *n)
         out[m++] = v[i];
         if (i + 1 < k && v[i + 1] - v[i] > 2) {
             double g = v[i + 1] - v[i];
-            out[m++] = v[i] + g / 4;
+            if (k <= 60)
+                out[m++] = v[i] + g / 4;
             out[m++] = v[i] + g / 2;
-            out[m++] = v[i] + 3 * g / 4;
+            if (k <= 60)
+                out[m++] = v[i] + 3 * g / 4;
         }
     }
     free(v);
@@ -1290,6 +1301,7 @@ static int inside_any(const layout *L, double x, double y, double clear)
     return 0;
 }
 
+/* Frees what G owns (not G). */
 static void grid_free(grid *g)
 {
     free(g->xs);
@@ -1389,6 +1401,7 @@ typedef struct heap {
     size_t n, cap;
 } heap;
 
+/* Adds V with cost K to H, growing it as needed. */
 static void heap_push(heap *h, double k, int v)
 {
     size_t i;
@@ -1449,39 +1462,67 @@ static double port_cost(const layout *L, size_t v, size_t other, int side, int f
     return COST_PORT * (1 - cosv) + (fi ? COST_QUARTER : 0);
 }
 
+/* The buffers of the shortest-path search, allocated once per grid. */
 typedef struct search {
-    double *dist;
+    double *dist;               /* per state (point x 4 directions)        */
     int *prev;
+    int *seedport;              /* per state: the source port it starts at */
+    int *chain;
     int *tport;                 /* per point: target port + 1, or 0        */
     double *tcost;              /* per point: that port's cost             */
+    heap h;
 } search;
+
+/* Allocates the buffers of a search over G. */
+static void search_init(search *S, const grid *g)
+{
+    size_t np = (size_t)g->nx * (size_t)g->ny;
+
+    memset(S, 0, sizeof *S);
+    S->dist = fs_xmalloc(np * 4 * sizeof *S->dist);
+    S->prev = fs_xmalloc(np * 4 * sizeof *S->prev);
+    S->seedport = fs_xmalloc(np * 4 * sizeof *S->seedport);
+    S->chain = fs_xmalloc(np * 4 * sizeof *S->chain);
+    S->tport = fs_xmalloc(np * sizeof *S->tport);
+    S->tcost = fs_xmalloc(np * sizeof *S->tcost);
+}
+
+/* Frees the buffers of S. */
+static void search_done(search *S)
+{
+    free(S->dist);
+    free(S->prev);
+    free(S->seedport);
+    free(S->chain);
+    free(S->tport);
+    free(S->tcost);
+    free(S->h.k);
+    free(S->h.v);
+}
 
 /* Routes edge E over G: a shortest path from a free port of its source to
  * a free port of its target, costing length, bends, ports, and crossing,
  * touching or sharing earlier routes.  Stores the polyline in L->rt[e],
  * marks the ports used and the grid used; returns 0 when no route
  * exists. */
-static int route_edge(layout *L, grid *g, size_t e)
+static int route_edge(layout *L, grid *g, search *sr, size_t e)
 {
     const fs_flow_edge *ed = &L->f->edges[e];
     size_t s = (size_t)ed->from, t = (size_t)ed->to;
     int nx = g->nx, np = g->nx * g->ny, sink = np * 4, best = -1, sinkport = -1;
     double cl = L->p.clear, sinkcost = DBL_MAX, k;
-    search S;
-    heap h = {0};
-    int *seedport, st, found = 0;
+    search S = *sr;
+    heap h = sr->h;
+    int *seedport = sr->seedport, st, found = 0;
     fs_draw_point port, stub;
 
-    S.dist = fs_xmalloc((size_t)np * 4 * sizeof *S.dist);
-    S.prev = fs_xmalloc((size_t)np * 4 * sizeof *S.prev);
-    S.tport = fs_xcalloc((size_t)np, sizeof *S.tport);
-    S.tcost = fs_xcalloc((size_t)np, sizeof *S.tcost);
-    seedport = fs_xmalloc((size_t)np * 4 * sizeof *seedport);
+    h.n = 0;
     for (int i = 0; i < np * 4; i++) {
         S.dist[i] = DBL_MAX;
         S.prev[i] = -1;
         seedport[i] = -1;
     }
+    memset(S.tport, 0, (size_t)np * sizeof *S.tport);
     for (int side = 0; side < 4; side++)
         for (int fi = 0; fi < 3; fi++) {
             int i, j, pt;
@@ -1560,7 +1601,7 @@ static int route_edge(layout *L, grid *g, size_t e)
     }
     if (found) {
         size_t n = 0, cap = 16;
-        int *chain = fs_xmalloc((size_t)np * 4 * sizeof *chain), nc = 0;
+        int *chain = S.chain, nc = 0;
         fs_draw_point *pts = fs_xmalloc(cap * sizeof *pts);
         int sp_side, sp_fi;
 
@@ -1609,15 +1650,8 @@ static int route_edge(layout *L, grid *g, size_t e)
         }
         L->rt[e].pts = pts;
         L->rt[e].n = m;
-        free(chain);
     }
-    free(S.dist);
-    free(S.prev);
-    free(S.tport);
-    free(S.tcost);
-    free(seedport);
-    free(h.k);
-    free(h.v);
+    sr->h = h;                  /* keeps what the heap grew to */
     return found;
 }
 
@@ -1629,10 +1663,12 @@ static int route_edge(layout *L, grid *g, size_t e)
 static void route_all(layout *L)
 {
     grid g;
+    search S;
     size_t *order = fs_xmalloc((L->m + 1) * sizeof *order);
     int *key = fs_xmalloc((L->m + 1) * sizeof *key);
 
     grid_build(L, &g);
+    search_init(&S, &g);
     for (size_t e = 0; e < L->m; e++) {
         const fs_flow_edge *ed = &L->f->edges[e];
         order[e] = e;
@@ -1647,7 +1683,7 @@ static void route_all(layout *L)
         }
     for (size_t i = 0; i < L->m; i++) {
         size_t e = order[i];
-        if (!route_edge(L, &g, e)) {
+        if (!route_edge(L, &g, &S, e)) {
             rect a = L->nd[L->f->edges[e].from].box, b = L->nd[L->f->edges[e].to].box;
             L->rt[e].pts = fs_xmalloc(2 * sizeof *L->rt[e].pts);
             L->rt[e].pts[0] = (fs_draw_point){a.x + a.w / 2, a.y + a.h / 2};
@@ -1656,6 +1692,7 @@ static void route_all(layout *L)
             L->ok = 0;
         }
     }
+    search_done(&S);
     grid_free(&g);
     free(order);
     free(key);
@@ -1880,9 +1917,8 @@ static fs_drawing *layout_try(const fs_flow *f, const fs_fontset *fonts,
     assign_layers(&L);
     assign_columns(&L);
     place_boxes(&L);
-    for (size_t v = 0; v < L.n; v++)
-        if (!f->nodes[v].pinned)
-            bbox_add(&b, L.nd[v].box);
+    for (size_t v = 0; v < L.n; v++)         /* as if nothing were pinned */
+        bbox_add(&b, L.nd[v].box);
     if (b.w >= 0)
         layout_move(&L, area.x + (area.w - b.w) / 2 - b.x,
                     area.y + (area.h - b.h) / 2 - b.y, 1);

@@ -11,7 +11,9 @@
  * routed orthogonally around the boxes by a shortest-path search with a
  * cost for each bend and crossing, arrow labels placed where they touch no
  * box and no line, the whole centred under the 附件 label and the title,
- * set smaller (and at last scaled) until it fits the text block.
+ * set smaller (and at last scaled) until it fits the text block.  Pinned
+ * boxes (x, y in the file) are put where they are pinned; the others stay
+ * about where they would be without the pins.
  */
 #ifndef FS_FLOW_H
 #define FS_FLOW_H
@@ -96,15 +98,19 @@ fs_drawing *fs_flow_layout(const fs_flow *f, const fs_fontset *fonts,
  * an approved or annual-report event comes before it; else to 附件4. */
 int fs_flow_event_node(const fs_flow *f, const fs_dossier *d, size_t i);
 
-/* Marks D's history on DR, a drawing fs_flow_layout made of F: every box
- * with events gets them as small dated notes beside it ("2018年4月25日
- * 通过", 不通过 in red), a light fill (DONE), a red fill for a review whose
- * last outcome is 不通过 (FAILED), and the box of the last event a thick
- * red border (CURRENT) unless the history goes on in the other chart; the
- * arrows along the way are drawn in dark red; a legend and the
- * organisation's name go below the chart.  FONTS measures the notes.
- * Returns the number of events marked (0: nothing changed but the
- * legend, which then says there is no event). */
+/* Marks D's history on DR, a drawing fs_flow_layout made of F (call it
+ * once per drawing): every box with events gets them as small dated notes
+ * beside it, clear of every box, line and label ("2018年4月25日 通过", a
+ * 不通过 in red) and a light blue fill (DONE); a review whose last outcome
+ * is 不通过 a light red fill and red border (FAILED); the box of the last
+ * event a light yellow fill and a thick red border (CURRENT), unless the
+ * history goes on in the other chart; a start without a stage is DONE
+ * once anything is marked.  The arrows along the way are drawn thicker in
+ * dark blue, a 不通过 taken in red (state DONE / FAILED).  Below the chart
+ * go the organisation's name with the date of its last event and a legend
+ * of the marks.  FONTS measures the notes.  Returns the number of events
+ * marked (0: only a line saying that the history has none for this
+ * chart). */
 int fs_flow_mark(const fs_flow *f, fs_drawing *dr, const fs_dossier *d,
                  const fs_fontset *fonts);
 

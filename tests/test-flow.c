@@ -46,6 +46,7 @@ static void setup(void)
     fs_diags_clear(&d);
 }
 
+/* Frees the fonts. */
 static void teardown(void)
 {
     fs_fontset_free(fonts);
@@ -88,6 +89,8 @@ typedef struct dossier {
     fs_dossier *d;
 } dossier;
 
+/* Loads the dossier PATH (with its rubric cache) into *X, failing the
+ * test with the diagnostics when it does not load. */
 static void load_dossier(dossier *x, const char *path)
 {
     fs_diags d = {0};
@@ -102,6 +105,7 @@ static void load_dossier(dossier *x, const char *path)
     fs_diags_clear(&d);
 }
 
+/* Frees what load_dossier loaded. */
 static void free_dossier(dossier *x)
 {
     fs_dossier_free(x->d);
@@ -114,16 +118,19 @@ static void free_dossier(dossier *x)
 
 typedef struct box { double x, y, w, h; } box;
 
+/* B grown by M on every side (shrunk when M < 0). */
 static box grown(box b, double m)
 {
     return (box){b.x - m, b.y - m, b.w + 2 * m, b.h + 2 * m};
 }
 
+/* The outer border of S. */
 static box shape_box(const fs_draw_shape *s)
 {
     return (box){s->x, s->y, s->w, s->h};
 }
 
+/* The box the lines of T sit in. */
 static box text_box(const fs_draw_text *t)
 {
     return (box){t->x, t->y, t->w, t->h};
@@ -162,6 +169,7 @@ static double border_dist(fs_draw_point p, box b)
     return fmin(fmin(p.x - b.x, b.x + b.w - p.x), fmin(p.y - b.y, b.y + b.h - p.y));
 }
 
+/* Is B inside the text block of DR? */
 static int inside_page(box b, const fs_drawing *dr)
 {
     return b.x >= -1e-6 && b.y >= -1e-6 && b.x + b.w <= dr->width + 1e-6 &&
@@ -296,6 +304,7 @@ static void check_geometry_margin(const fs_flow *f, fs_drawing *dr, const char *
     (void)f;
 }
 
+/* check_geometry_margin with boxes BOX_MARGIN apart. */
 static void check_geometry(const fs_flow *f, fs_drawing *dr, const char *what)
 {
     check_geometry_margin(f, dr, what, BOX_MARGIN);
@@ -348,6 +357,7 @@ static void triple_labels(fs_flow *f, int edges)
         }
 }
 
+/* Makes every label of F, boxes and arrows, three times as long. */
 static void triple(fs_flow *f)
 {
     triple_labels(f, 1);
@@ -369,11 +379,13 @@ static const char *notes_of(fs_drawing *dr, const char *id)
     return buf;
 }
 
+/* The mark of node ID's box. */
 static fs_mark_state state_of(fs_drawing *dr, const char *id)
 {
     return shape_of(dr, id)->state;
 }
 
+/* The arrow FROM → TO; fails the test when there is none. */
 static const fs_draw_connector *arrow(fs_drawing *dr, const char *from, const char *to)
 {
     for (size_t c = 0; c < dr->nconnectors; c++)
@@ -917,6 +929,7 @@ START_TEST(test_mark_all_samples)
 }
 END_TEST
 
+/* The suite: loading, layout, marking. */
 static Suite *flow_suite(void)
 {
     Suite *s = suite_create("flow");
@@ -953,6 +966,7 @@ static Suite *flow_suite(void)
     return s;
 }
 
+/* Runs the suite; non-zero exit status on any failure. */
 int main(void)
 {
     return tu_main(flow_suite());
