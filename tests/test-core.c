@@ -311,6 +311,25 @@ START_TEST(test_all_problems_in_line_order)
 }
 END_TEST
 
+/* The five predefined entities and character references are plain XML,
+ * not entities to refuse. */
+START_TEST(test_predefined_entities_accepted)
+{
+    char *base = base_text();
+    char *text = tu_replace(base, "<leader>李某某</leader>", "<leader>李&amp;某&#x4E2D;&lt;&#20013;</leader>");
+    fs_diags diags = {0};
+    fs_error err;
+    fs_dossier *d = load_text(text, strlen(text), "amp.xml", &diags, &err, NULL);
+
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(d->leader.s, "李&某中<中");
+    fs_dossier_free(d);
+    fs_diags_clear(&diags);
+    free(text);
+    free(base);
+}
+END_TEST
+
 START_TEST(test_size_limit)
 {
     char *base = base_text();
@@ -933,6 +952,7 @@ static Suite *core_suite(void)
     tcase_add_test(tc, test_missing_situation_warns);
     tcase_add_test(tc, test_year_mismatch_warns);
     tcase_add_test(tc, test_all_problems_in_line_order);
+    tcase_add_test(tc, test_predefined_entities_accepted);
     tcase_add_test(tc, test_size_limit);
     tcase_add_test(tc, test_gb18030);
     tcase_add_test(tc, test_bom);
