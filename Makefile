@@ -5,6 +5,8 @@
 #   make check    install what is missing, build, run every test
 #   make asan     the test suite under -fsanitize=address,undefined
 #   make bench    benchmarks (speed and memory targets live here, not in tests)
+#   make fuzz     each libFuzzer target for FUZZ_SECONDS (default 60); clang
+#   make valgrind the test suite, and fivestar itself, under valgrind
 
 CC      ?= cc
 PKGS    := libxml-2.0 libzip harfbuzz-subset
@@ -59,11 +61,71 @@ asan:
 	@$(MAKE) --no-print-directory test B=build-asan \
 	    OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 
+# Fuzzing (tests/fuzz/README): each libFuzzer target runs FUZZ_SECONDS
+# (default 60) from the seeds of tests/fuzz/corpus/ and the inputs of
+# tests/fuzz/regressions/; new inputs go to build/fuzz/corpus/, a crash
+# or hang to build/fuzz/artifacts/ and fails the target.  Debian's clang.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= dossier breaker measure
+FUZZ_OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+.PHONY: fuzz fuzz-build valgrind
+
+# test-fuzz replays the regressions through the targets' own source.
+$(B)/tests/test-fuzz: tests/fuzz/targets.c tests/fuzz/fuzz.h
+
+$(B)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/targets.c tests/fuzz/fuzz.h $(B)/libfivestar.a
+	$(CC) $(CFLAGS) -Itests/fuzz -fsanitize=fuzzer -o $@ $< tests/fuzz/targets.c $(B)/libfivestar.a $(LDLIBS)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(B)/fuzz-%)
+
+fuzz:
+	@$(MAKE) --no-print-directory fuzz-build B=build/fuzz CC=clang OPT="$(FUZZ_OPT)"
+	@mkdir -p build/fuzz/artifacts
+	@for t in $(FUZZ_TARGETS); do \
+	    case $$t in dossier) max=65536;; *) max=4096;; esac; \
+	    dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
+	    mkdir -p build/fuzz/corpus/$$t; \
+	    echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	    build/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	        -max_len=$$max $$dict -print_final_stats=1 \
+	        -artifact_prefix=build/fuzz/artifacts/$$t- build/fuzz/corpus/$$t \
+	        tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t >build/fuzz/$$t.log 2>&1 \
+	    || { tail -60 build/fuzz/$$t.log; echo "fuzz: $$t failed: see build/fuzz/$$t.log" \
+	         "and build/fuzz/artifacts/"; exit 1; }; \
+	    grep -E '^stat::number_of_executed_units|^#[0-9]+ *DONE' build/fuzz/$$t.log | tail -2; \
+	done
+
+# The whole suite under valgrind (tests/valgrind.supp): each test program
+# in one process (CK_FORK=no), and fivestar itself through a wrapper put in
+# $$FIVESTAR.  Logs go to $(B)/valgrind/; an error in any of them fails.
+VALGRIND = valgrind --leak-check=full --errors-for-leak-kinds=definite,possible \
+	--suppressions=$(CURDIR)/tests/valgrind.supp --num-callers=40 --track-origins=yes
+
+valgrind: $(B)/fivestar $(TESTBIN)
+	@rm -rf $(B)/valgrind && mkdir -p $(B)/valgrind
+	@printf '#!/bin/sh\nexec $(VALGRIND) --error-exitcode=99 --log-file=$(CURDIR)/$(B)/valgrind/fivestar.%%p.log $(CURDIR)/$(B)/fivestar "$$@"\n' \
+	    >$(B)/valgrind/fivestar && chmod +x $(B)/valgrind/fivestar
+	@for t in $(TESTBIN); do n=$$(basename $$t); \
+	    printf '#!/bin/sh\nCK_FORK=no exec $(VALGRIND) --error-exitcode=1 --log-file=$(CURDIR)/$(B)/valgrind/%s.%%p.log $(CURDIR)/%s\n' \
+	        $$n $$t >$(B)/valgrind/$$n && chmod +x $(B)/valgrind/$$n; done
+	@FIVESTAR=$(B)/valgrind/fivestar sh tests/run.sh $(TESTBIN:$(B)/tests/%=$(B)/valgrind/%); st=$$?; \
+	bad=$$(grep -lE 'ERROR SUMMARY: [1-9]' $(B)/valgrind/*.log); \
+	for f in $$bad; do echo "== $$f"; cat $$f; done; \
+	n=$$(ls $(B)/valgrind/*.log | wc -l); \
+	echo "valgrind: $$n processes checked, $$(echo $$bad | wc -w) with errors"; \
+	[ $$st -eq 0 ] && [ -z "$$bad" ]
+
 demo: deps
 	@$(MAKE) --no-print-directory fivestar
 	./fivestar validate $(SAMPLES)
 	./fivestar score $(SAMPLES)
 	./fivestar render $(SAMPLES) -o out
+	@mkdir -p out/flowcharts
+	for c in creation dynamic; do for f in pdf docx; do \
+	    ./fivestar flowchart $$c -o out/flowcharts/$$c.$$f && \
+	    ./fivestar flowchart $$c -o out/flowcharts/$$c-mingli-2018.$$f \
+	        --dossier samples/mingli-2018.xml || exit 1; \
+	done; done
 
 bench: fivestar
 	@sh tests/bench.sh

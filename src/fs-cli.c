@@ -385,3 +385,20 @@ done:
     fs_cli_args_free(&a);
     return status;
 }
+
+/* Ends a command: flushes standard output and turns a failed write (a full
+ * disk, /dev/full, an I/O error) into exit status 3 with a message, so
+ * that a report which never reached its file cannot pass for success.
+ * Returns STATUS, or 3 when standard output could not be written. */
+int fs_cli_finish(int status)
+{
+    int failed = fflush(stdout) != 0;
+    int saved = errno;
+
+    if (ferror(stdout) || failed) {
+        fprintf(stderr, "fivestar: error: 无法写入标准输出：%s\n",
+                failed ? strerror(saved) : "部分内容未能写入");
+        return fs_cli_worst(status, FS_E_IO);
+    }
+    return status;
+}

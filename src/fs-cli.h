@@ -19,10 +19,18 @@ int fs_cli_parse(int argc, char **argv, const char *const *spec, fs_cli_args *a)
 void fs_cli_args_free(fs_cli_args *a);
 int fs_cli_worst(int status, fs_error err);
 int fs_cli_help(const char *name, FILE *out);
+int fs_cli_finish(int status);   /* flushes stdout; 3 when it failed */
 
 int fs_cmd_validate(int argc, char **argv);
 int fs_cmd_score(int argc, char **argv);
 int fs_cmd_new(int argc, char **argv);
 int fs_cmd_render(int argc, char **argv);
+int fs_cmd_stats(int argc, char **argv);         /* fs-stats.c */
+int fs_cmd_archive(int argc, char **argv);       /* fs-archive.c */
+int fs_cmd_flowchart(int argc, char **argv);     /* fs-flowcmd.c */
+
+/* The font config: $FIVESTAR_FONTS, else fonts/fonts.conf beside the
+ * templates folder (malloc'd; fs-render.c). */
+char *fs_fonts_conf_path(void);
 
 #endif

@@ -10,6 +10,7 @@
  * one and never move.  Allocation failure aborts (fs_xmalloc).
  */
 #include "fs-doc.h"
+#include "fs-draw.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,8 @@ void fs_doc_free(fs_doc *doc)
             free(b->u.para);
         } else if (b->kind == FS_BLOCK_TABLE) {
             table_free(b->u.table);
+        } else if (b->kind == FS_BLOCK_DRAWING) {
+            fs_drawing_free(b->u.drawing);
         }
     }
     free(doc->blocks);
@@ -175,6 +178,14 @@ fs_run *fs_para_add_run(fs_para *p, const char *text, fs_font_role role,
 void fs_doc_add_page_break(fs_doc *doc)
 {
     add_block(doc, FS_BLOCK_PAGE_BREAK);
+}
+
+/* Adds the drawing DR to DOC, which owns it from now on; NULL adds
+ * nothing. */
+void fs_doc_add_drawing(fs_doc *doc, fs_drawing *dr)
+{
+    if (dr)
+        add_block(doc, FS_BLOCK_DRAWING)->u.drawing = dr;
 }
 
 /* Adds an empty table of NCOLS columns WIDTHS mm wide (copied) to DOC and

@@ -2,8 +2,9 @@
  * fs-doc.h - the backend-neutral document model.
  *
  * Each form is built once as a fs_doc: a page setup, metadata and a list
- * of blocks (paragraphs, tables, page breaks).  The PDF backend (fs-pdf.c)
- * typesets it; the DOCX backend serialises it.  Neither re-describes a form.
+ * of blocks (paragraphs, tables, page breaks, drawings).  The PDF backend
+ * (fs-pdf.c) typesets it; the DOCX backend serialises it.  Neither
+ * re-describes a form.
  *
  * Units: lengths in millimetres, font sizes in points.  Text is UTF-8.
  * Ownership: the document owns everything added to it; builder functions
@@ -80,13 +81,23 @@ typedef struct fs_table {
     double border;              /* line width, points                      */
 } fs_table;
 
-typedef enum fs_block_kind { FS_BLOCK_PARA, FS_BLOCK_TABLE, FS_BLOCK_PAGE_BREAK } fs_block_kind;
+/* A drawing (fs-draw.h): boxes, arrows and texts laid out for one page. */
+typedef struct fs_drawing fs_drawing;
+
+/* FS_BLOCK_DRAWING takes a page of its own: it starts a new page unless
+ * the current one is empty, and what follows it starts on the next page.
+ * The drawing sits where its page_x, page_y put it (it was laid out for
+ * the document's page). */
+typedef enum fs_block_kind {
+    FS_BLOCK_PARA, FS_BLOCK_TABLE, FS_BLOCK_PAGE_BREAK, FS_BLOCK_DRAWING
+} fs_block_kind;
 
 typedef struct fs_block {
     fs_block_kind kind;
     union {
         fs_para *para;
         fs_table *table;
+        fs_drawing *drawing;    /* owned                                   */
     } u;
 } fs_block;
 
@@ -109,6 +120,8 @@ typedef struct fs_doc {
     char *source_file;          /* the dossier, for warnings               */
     fs_block *blocks;
     size_t nblocks;
+    const struct fs_pdfa *pdfa; /* PDF/A-1b settings (fs-pdfa.h), not owned;
+                                   NULL: a plain PDF                       */
 } fs_doc;
 
 /* A4 portrait with GB/T 9704 margins (37/35/28/26 mm) and page numbers. */
@@ -122,6 +135,10 @@ fs_para *fs_doc_add_para(fs_doc *doc, fs_align align);
 fs_run *fs_para_add_run(fs_para *p, const char *text, fs_font_role role,
                         double size, unsigned flags, long line);
 void fs_doc_add_page_break(fs_doc *doc);
+
+/* Adds the drawing DR to DOC, which takes it over (fs_doc_free frees it
+ * with fs_drawing_free); NULL adds nothing. */
+void fs_doc_add_drawing(fs_doc *doc, fs_drawing *dr);
 
 /* Tables: NCOLS columns of WIDTHS mm; rows and cells appended in order.
  * fs_row_add_cell places the cell in the first grid column of the row not

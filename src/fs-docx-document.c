@@ -644,13 +644,15 @@ static void write_w_sectPr(fs_dx *x, const fs_page_setup *pg,
 
 /* Write the <w:body> element: the blocks in order.  A page break becomes
  * pageBreakBefore of the next paragraph (or a thin paragraph holding the
- * break before a table); tables never touch each other or the end. */
+ * break before a table); tables never touch each other or the end; a
+ * drawing is a paragraph on a page of its own (fs-docx-drawing.c). */
 static void write_w_body(fs_dx *x, const fs_docx_document *self)
 {
     const fs_docx_ctx *c = self->c;
     const fs_doc *doc = c->doc;
     fs_block_kind prev = FS_BLOCK_PARA;
     int pending = 0;
+    long shape_id = 1;
 
     fs_dx_start(x, "w:body");
     for (size_t i = 0; i < doc->nblocks; i++) {
@@ -672,6 +674,13 @@ static void write_w_body(fs_dx *x, const fs_docx_document *self)
         case FS_BLOCK_PAGE_BREAK:
             pending = 1;
             break;
+        case FS_BLOCK_DRAWING:      /* a page of its own (fs-doc.h) */
+            if (!b->u.drawing)
+                break;
+            fs_docx_write_drawing(x, c, b->u.drawing, pending || i > 0, &shape_id);
+            pending = i + 1 < doc->nblocks;
+            prev = FS_BLOCK_PARA;
+            break;
         }
     }
     if (pending || prev == FS_BLOCK_TABLE || doc->nblocks == 0)
@@ -689,6 +698,7 @@ void fs_docx_document_write(const void *vself, fs_dx *x)
     fs_dx_start(x, "w:document");
     fs_dx_attr(x, "xmlns:w", FS_DX_NS_W);
     fs_dx_attr(x, "xmlns:r", FS_DX_NS_R);
+    fs_docx_drawing_namespaces(x, self->c->doc);
     write_w_body(x, self);
     fs_dx_end(x);
 }

@@ -11,6 +11,7 @@
  * the same family name share one w:font.
  */
 #include "fs-docx-private.h"
+#include "fs-draw.h"
 
 #include <harfbuzz/hb.h>
 #include <stdlib.h>
@@ -414,6 +415,25 @@ static void scan_table(fs_docx_ctx *c, const fs_table *tb, tally *t)
         }
 }
 
+/* Records the code points of every line of T. */
+static void scan_draw_text(fs_docx_ctx *c, const fs_draw_text *t)
+{
+    for (size_t i = 0; i < t->nlines; i++)
+        if (t->lines[i].text)
+            scan_text(c, t->lines[i].text, t->role, NULL, 0, 0, 0);
+}
+
+/* Records the code points of the texts of DR (they take no style). */
+static void scan_drawing(fs_docx_ctx *c, const fs_drawing *dr)
+{
+    for (size_t i = 0; i < dr->nshapes; i++)
+        scan_draw_text(c, &dr->shapes[i].label);
+    for (size_t i = 0; i < dr->nconnectors; i++)
+        scan_draw_text(c, &dr->connectors[i].label);
+    for (size_t i = 0; i < dr->ntexts; i++)
+        scan_draw_text(c, &dr->texts[i].text);
+}
+
 /* Sets each style's run look: the most common one in the document (the
  * first seen wins a tie), else the template's default. */
 static void set_style_props(fs_docx_ctx *c, const tally *t)
@@ -480,6 +500,8 @@ fs_docx_ctx *fs_docx_ctx_new(const fs_doc *doc, const fs_fontset *fonts,
             scan_para(c, b->u.para, 0, &t);
         else if (b->kind == FS_BLOCK_TABLE)
             scan_table(c, b->u.table, &t);
+        else if (b->kind == FS_BLOCK_DRAWING && b->u.drawing)
+            scan_drawing(c, b->u.drawing);
     }
     if (doc->page.pagenum != FS_PAGENUM_NONE) {
         scan_text(c, FS_DX_PAGENUM_LEFT "0123456789" FS_DX_PAGENUM_RIGHT,

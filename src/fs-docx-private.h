@@ -10,6 +10,8 @@
  *   fs-docx-rels.c           every relationships part (*.rels)
  *   fs-docx-document.c       word/document.xml (and the run properties the
  *                            other parts share)
+ *   fs-docx-drawing.c        a drawing (fs-draw.h) in word/document.xml as
+ *                            anchored shapes
  *   fs-docx-styles.c         word/styles.xml
  *   fs-docx-settings.c       word/settings.xml
  *   fs-docx-fonttable.c      word/fontTable.xml
@@ -227,6 +229,16 @@ void fs_docx_write_para_layout(fs_dx *x, const fs_para *p);
 void fs_docx_write_text_runs(fs_dx *x, const fs_docx_ctx *c, const char *text,
                              fs_font_role role, double size, unsigned flags,
                              int st);
+
+/* fs-docx-drawing.c: the xmlns:wp, xmlns:a and xmlns:wps attributes of
+ * the shapes, on the element just opened (w:document), when DOC holds a
+ * drawing; nothing otherwise. */
+void fs_docx_drawing_namespaces(fs_dx *x, const fs_doc *doc);
+/* A paragraph (with pageBreakBefore when BREAK_BEFORE) anchoring every box,
+ * arrow and text of DR as separate wps:wsp shapes placed on the page;
+ * *ID is the next unique docPr id of the document and advances. */
+void fs_docx_write_drawing(fs_dx *x, const fs_docx_ctx *c, const fs_drawing *dr,
+                           int break_before, long *id);
 
 /* word/styles.xml */
 typedef struct fs_docx_styles fs_docx_styles;

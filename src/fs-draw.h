@@ -5,7 +5,8 @@
  * every line break and every line width is decided here (measured with the
  * fontset), so a backend only strokes, fills and shows text where it is
  * told.  fs-flow.c builds the flowcharts of 附件4 and 附件5 as drawings;
- * fs-pdf.c and fs-docx*.c draw them.
+ * fs-pdf-draw.c and fs-docx-drawing.c draw them (a FS_BLOCK_DRAWING of
+ * fs-doc.h).
  *
  * Coordinates: millimetres, origin at the top-left corner of the drawing,
  * x to the right, y DOWN.  The drawing covers the text block of the page:
@@ -20,8 +21,9 @@
  *      FS_SHAPE_RECT     a rectangle x, y, w, h;
  *      FS_SHAPE_ROUNDED  a rectangle with corners of radius `radius`;
  *      FS_SHAPE_DOUBLE   a rectangle x, y, w, h and a second one `inset` mm
- *                        inside it, both with the same stroke (DOCX: one
- *                        a:ln with cmpd="dbl" of width inset is close);
+ *                        inside it, both with the same stroke (DOCX: two
+ *                        rects; LibreOffice 7.4 draws an a:ln
+ *                        cmpd="dbl" as one thick line);
  *      dashed borders use a dash of 2 mm and a gap of 1 mm (DOCX: "dash").
  *      Then the label lines (see fs_draw_text).
  *   2. connectors: the polyline pts[0..npts-1] (every segment horizontal or

@@ -2197,9 +2197,40 @@ static void drawing_obstacles(const fs_drawing *dr, obstacles *o)
                            dr->texts[i].text.w, dr->texts[i].text.h});
 }
 
+/* Is CP a Chinese character or Chinese punctuation (what an office
+ * suite spaces apart from Latin letters and digits)? */
+static int cjk_char(uint32_t cp)
+{
+    return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
+/* The number of places in S where a Chinese character meets a Latin
+ * letter or digit ("2018年4月" has three). */
+static int script_changes(const char *s)
+{
+    int n = 0, prev = 0;        /* 1: Chinese, 2: letter or digit */
+
+    while (*s) {
+        uint32_t cp = fs_utf8_next(&s);
+        int alnum = (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') ||
+                    (cp >= 'a' && cp <= 'z');
+        int cur = cjk_char(cp) ? 1 : alnum ? 2 : 0;
+
+        if (cur && prev && cur != prev)
+            n++;
+        prev = cur;
+    }
+    return n;
+}
+
 /* Adds the dated notes of node V (the events EVS[0..N-1] of D) beside its
  * shape S, where they touch nothing: right of the box, left of it, below
- * or above it beside the arrow, else the nearest free place. */
+ * or above it beside the arrow, else the nearest free place.  Notes that
+ * end left of the box's centre are right-aligned, towards the box.  The
+ * box kept clear is a quarter em wider than the text per change between
+ * Chinese and digits: LibreOffice puts space there in a DOCX, whatever
+ * the document says. */
 static void add_notes(fs_drawing *dr, const fs_flow *f, size_t v,
                       const fs_draw_shape *s, const fs_dossier *d,
                       const size_t *evs, size_t n, const fs_fontset *fonts)
@@ -2211,7 +2242,7 @@ static void add_notes(fs_drawing *dr, const fs_flow *f, size_t v,
     char **lines = fs_xcalloc(n, sizeof *lines);
     double *widths = fs_xcalloc(n, sizeof *widths);
     obstacles o = {0};
-    int found = 0;
+    int found = 0, right;
 
     for (size_t i = 0; i < n; i++) {
         const fs_event *ev = &d->events[evs[i]];
@@ -2220,7 +2251,7 @@ static void add_notes(fs_drawing *dr, const fs_flow *f, size_t v,
         lines[i] = fs_printf("%s%s", date, ev->result == FS_RESULT_PASS ? " 通过" :
                              ev->result == FS_RESULT_FAIL ? " 不通过" : "");
         widths[i] = text_width(fonts, FS_ROLE_SONG, size, lines[i]);
-        w = fmax(w, widths[i]);
+        w = fmax(w, widths[i] + 0.25 * size * PT_MM * script_changes(lines[i]));
     }
     w += 0.4;
     drawing_obstacles(dr, &o);
@@ -2242,13 +2273,17 @@ static void add_notes(fs_drawing *dr, const fs_flow *f, size_t v,
                             bounds, &r);
     if (!found)
         r = cands[0];
+    /* notes left of the box's centre lean against it: right-aligned */
+    right = r.x + w <= cx;
     for (size_t i = 0; i < n; i++) {
         const fs_event *ev = &d->events[evs[i]];
         fs_draw_item *it = fs_drawing_add_text(dr, FS_TEXT_NOTE, f->nodes[v].id, r.x,
                                                r.y + (double)i * lead, w, lead);
         fs_draw_text_style(&it->text, FS_ROLE_SONG, size, lead,
-                           ev->result == FS_RESULT_FAIL ? C_RED : C_NOTE, FS_ALIGN_LEFT);
-        fs_draw_text_add_line(&it->text, lines[i], r.x + 0.2,
+                           ev->result == FS_RESULT_FAIL ? C_RED : C_NOTE,
+                           right ? FS_ALIGN_RIGHT : FS_ALIGN_LEFT);
+        fs_draw_text_add_line(&it->text, lines[i],
+                              right ? r.x + w - 0.2 - widths[i] : r.x + 0.2,
                               r.y + (double)i * lead + lead / 2 + 0.38 * size * PT_MM,
                               widths[i]);
         free(lines[i]);

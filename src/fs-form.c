@@ -1,7 +1,8 @@
 /*
- * fs-form.c - the forms (附件1 评定标准, 附件2 申报表) built as documents of
- * the backend-neutral model from a forms template (templates/forms/ID.xml,
- * schema templates/forms.xsd), the rubric, a dossier and its scores.
+ * fs-form.c - the forms (附件1 评定标准, 附件2 申报表, 附件3 统计表) built as
+ * documents of the backend-neutral model from a forms template
+ * (templates/forms/ID.xml, schema templates/forms.xsd), the rubric, a
+ * dossier and its scores (附件3: many dossiers, one row each).
  *
  * The template is read once into the structures below, with every style
  * resolved (table → row → cell → paragraph inheritance) and every text
@@ -9,6 +10,11 @@
  * document is a walk that substitutes values and never parses again.
  * All layout lives in the template; this file knows only what the roles
  * of the 附件1 columns and the placeholders mean.
+ *
+ * Placeholders belong to contexts, checked when the template is loaded:
+ * the form of one dossier (附件1, 附件2), a rubric section inside it, the
+ * 统计表 as a whole (counts and averages over its dossiers), one dossier's
+ * row of the 统计表, and the row that opens a town's group.
  */
 #define _GNU_SOURCE
 #include "fs-form.h"
@@ -47,25 +53,31 @@ typedef enum var_id {
     V_RUBRIC_REMARK, V_ISSUER, V_TOTAL, V_MAX, V_THRESHOLD, V_THRESHOLD_NAME,
     V_SHORTFALL,
     V_LABEL, V_SECTION, V_SECTION_NUMBER, V_SECTION_MAX, V_SUBTOTAL,
-    V_SITUATION
+    V_SITUATION,
+    V_COUNT, V_STAR0, V_STAR1, V_STAR2, V_STAR3, V_STAR4, V_STAR5,
+    V_QUALIFIED, V_UNQUALIFIED, V_UNDETERMINED, V_AVERAGE,
+    V_HELD_STAR, V_COMPLIANT, V_PROBLEMS, V_PLAN, V_STANDING_REMARK,
+    V_TOWN_COUNT
 } var_id;
 
-enum { CTX_FORM = 1, CTX_SECTION = 2 };
+/* Contexts: one dossier's form, a rubric section in it, the 统计表 as a
+ * whole, one dossier's row of the 统计表, a town's group row. */
+enum { CTX_FORM = 1, CTX_SECTION = 2, CTX_STATS = 4, CTX_ROW = 8, CTX_GROUP = 16 };
 
 static const struct var_def {
     const char *name;
     var_id id;
     unsigned ctx;
 } var_defs[] = {
-    {"name", V_NAME, CTX_FORM},
-    {"unit", V_UNIT, CTX_FORM},
-    {"town", V_TOWN, CTX_FORM},
+    {"name", V_NAME, CTX_FORM | CTX_ROW},
+    {"unit", V_UNIT, CTX_FORM | CTX_ROW},
+    {"town", V_TOWN, CTX_FORM | CTX_ROW | CTX_GROUP},
     {"leader", V_LEADER, CTX_FORM},
     {"phone", V_PHONE, CTX_FORM},
     {"members", V_MEMBERS, CTX_FORM},
     {"founded", V_FOUNDED, CTX_FORM},
     {"date", V_DATE, CTX_FORM},
-    {"year", V_YEAR, CTX_FORM},
+    {"year", V_YEAR, CTX_FORM | CTX_STATS | CTX_ROW},
     {"star", V_STAR, CTX_FORM},
     {"honors", V_HONORS, CTX_FORM},
     {"opinion", V_OPINION, CTX_FORM},
@@ -73,7 +85,7 @@ static const struct var_def {
     {"rubric_title", V_RUBRIC_TITLE, CTX_FORM},
     {"rubric_remark", V_RUBRIC_REMARK, CTX_FORM},
     {"issuer", V_ISSUER, CTX_FORM},
-    {"total", V_TOTAL, CTX_FORM},
+    {"total", V_TOTAL, CTX_FORM | CTX_ROW},
     {"max", V_MAX, CTX_FORM},
     {"threshold", V_THRESHOLD, CTX_FORM},
     {"threshold_name", V_THRESHOLD_NAME, CTX_FORM},
@@ -84,7 +96,46 @@ static const struct var_def {
     {"section_max", V_SECTION_MAX, CTX_SECTION},
     {"subtotal", V_SUBTOTAL, CTX_SECTION},
     {"situation", V_SITUATION, CTX_SECTION},
+    {"count", V_COUNT, CTX_STATS},
+    {"star0", V_STAR0, CTX_STATS},
+    {"star1", V_STAR1, CTX_STATS},
+    {"star2", V_STAR2, CTX_STATS},
+    {"star3", V_STAR3, CTX_STATS},
+    {"star4", V_STAR4, CTX_STATS},
+    {"star5", V_STAR5, CTX_STATS},
+    {"qualified", V_QUALIFIED, CTX_STATS},
+    {"unqualified", V_UNQUALIFIED, CTX_STATS},
+    {"undetermined", V_UNDETERMINED, CTX_STATS},
+    {"average", V_AVERAGE, CTX_STATS},
+    {"held_star", V_HELD_STAR, CTX_ROW},
+    {"compliant", V_COMPLIANT, CTX_ROW},
+    {"problems", V_PROBLEMS, CTX_ROW},
+    {"plan", V_PLAN, CTX_ROW},
+    {"standing_remark", V_STANDING_REMARK, CTX_ROW},
+    {"town_count", V_TOWN_COUNT, CTX_GROUP},
 };
+
+/* Writes into BUF (SIZE bytes) where the placeholders of context set CTX
+ * may be used, for messages. */
+static const char *ctx_where(unsigned ctx, char *buf, size_t size)
+{
+    static const char *const where[] = {
+        "附件1、附件2 的文字", "<scores> 的 <section> 或 <grid> 的 <each-section>",
+        "<statistics> 的 <meta>、<attachment>、<title> 和 <para>",
+        "<roster> 的 <column value=\"…\">", "<roster> 的 <group>",
+    };
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (unsigned i = 0; i < sizeof where / sizeof *where; i++)
+        if (ctx & (1u << i)) {
+            int k = snprintf(buf + used, size - used, "%s%s", used ? "或" : "", where[i]);
+            if (k < 0 || (size_t)k >= size - used)
+                break;
+            used += (size_t)k;
+        }
+    return buf;
+}
 
 /* One piece of a text: literal UTF-8, a placeholder, or a blank. */
 typedef enum seg_kind { SEG_TEXT, SEG_VAR, SEG_BLANK } seg_kind;
@@ -147,10 +198,15 @@ typedef struct ttable {
     /* <grid> */
     trow *rows;
     size_t nrows;
+    /* <roster>: HEADS, HEAD_VALIGN and BODY_VALIGN as for <scores> */
+    tpara vals[MAX_COLS];       /* a dossier's cell of each column         */
+    tpara group;                /* the row before each town's rows         */
+    int has_group;
+    char *yes, *no, *no_star;   /* 是否达标 是 / 否, 已获评的星级 none       */
 } ttable;
 
 typedef enum block_kind {
-    B_PARA, B_FIELDS, B_SPACER, B_SCORES, B_SUMMARY, B_GRID
+    B_PARA, B_FIELDS, B_SPACER, B_SCORES, B_SUMMARY, B_GRID, B_ROSTER
 } block_kind;
 
 typedef struct tblock {
@@ -160,21 +216,26 @@ typedef struct tblock {
     size_t nparas;
     double *widths;             /* B_FIELDS                                */
     double height;              /* B_SPACER                                */
-    ttable *table;              /* B_SCORES, B_GRID                        */
+    ttable *table;              /* B_SCORES, B_GRID, B_ROSTER              */
 } tblock;
 
 typedef struct tform {
     tpara title, subject, keywords;     /* metadata patterns               */
+    fs_page_setup page;         /* the template's, or the form's own       */
     tblock *blocks;
     size_t nblocks;
 } tform;
+
+/* The kinds of form, which decide the blocks and placeholders allowed. */
+typedef enum form_kind { FORM_SHEET, FORM_APP, FORM_STATS } form_kind;
 
 struct fs_forms {
     char *path;
     char *id;
     fs_page_setup page;
     char *stars[6];             /* display names of star levels 1..5       */
-    tform sheet, app;
+    tform sheet, app, stats;
+    int has_stats;              /* the template has <statistics>           */
 };
 
 /* ------------------------------------------------------------------------
@@ -204,8 +265,14 @@ static void ttable_free(ttable *t)
 {
     if (!t)
         return;
-    for (size_t c = 0; c < t->ncols; c++)
+    for (size_t c = 0; c < t->ncols; c++) {
         tpara_free(&t->heads[c]);
+        tpara_free(&t->vals[c]);
+    }
+    tpara_free(&t->group);
+    free(t->yes);
+    free(t->no);
+    free(t->no_star);
     tparas_free(t->section, t->nsection);
     tpara_free(&t->total);
     for (size_t r = 0; r < t->nrows; r++) {
@@ -238,6 +305,7 @@ void fs_forms_free(fs_forms *f)
         return;
     tform_free(&f->sheet);
     tform_free(&f->app);
+    tform_free(&f->stats);
     for (int i = 0; i < 6; i++)
         free(f->stars[i]);
     free(f->path);
@@ -499,9 +567,12 @@ static void parse_text(loader *ld, xmlNodePtr node, const char *text,
         if (!def)
             load_error(ld, node, "<%s> 中有未知的占位符 {%.*s}",
                        (const char *)node->name, (int)k, s + 1);
-        else if (!(def->ctx & ctx))
-            load_error(ld, node, "占位符 {%s} 只能用在 <scores> 的 <section> 或 <grid> 的 <each-section> 中",
-                       def->name);
+        else if (!(def->ctx & ctx)) {
+            char where[512];
+            load_error(ld, node, "占位符 {%s} 只能用在%s中，不能用在 <%s> 中",
+                       def->name, ctx_where(def->ctx, where, sizeof where),
+                       (const char *)node->name);
+        }
         else
             add_seg(p, (tseg){SEG_VAR, NULL, def->id, 0, 0});
         s = close + 1;
@@ -880,17 +951,91 @@ static void load_grid(loader *ld, xmlNodePtr node, tform *f)
     add_block(f, (tblock){B_GRID, NULL, 0, NULL, 0, t});
 }
 
-/* <scoresheet> or <application>: metadata, then the blocks in order.
- * SCORES tells whether <scores> and <summary> are allowed. */
-static void load_form(loader *ld, xmlNodePtr node, tform *f, int scores)
+/* Reads attribute NAME of NODE (a display word such as 是) into *OUT,
+ * keeping DEF when it is absent. */
+static void attr_word(xmlNodePtr node, const char *name, const char *def, char **out)
+{
+    char *v = fs_xml_attr(node, name);
+
+    free(*out);
+    *out = v ? v : fs_strdup(def);
+}
+
+/* <roster>: the 统计表, one column per field of a dossier's row (a header
+ * text and a value pattern), and an optional <group> row per town. */
+static void load_roster(loader *ld, xmlNodePtr node, tform *f)
+{
+    ttable *t = fs_xcalloc(1, sizeof *t);
+    tstyle st, head;
+
+    check_attrs(ld, node, STYLE_ATTRS " pad-x pad-y border yes no no-star");
+    st = parse_table_attrs(ld, node, t);
+    attr_word(node, "yes", "是", &t->yes);
+    attr_word(node, "no", "否", &t->no);
+    attr_word(node, "no-star", "", &t->no_star);
+    head = st;
+    head.align = FS_ALIGN_CENTER;
+    t->head_valign = FS_VALIGN_CENTER;
+    for (xmlNodePtr c = node->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (is_elem(c, "header")) {
+            check_attrs(ld, c, STYLE_ATTRS " valign");
+            head = parse_style(ld, c, &head);
+            t->head_valign = parse_valign(ld, c, t->head_valign);
+        } else if (is_elem(c, "column")) {
+            char *value;
+            if (t->ncols == MAX_COLS) {
+                load_error(ld, c, "表格最多 %d 列", MAX_COLS);
+                continue;
+            }
+            size_t k = t->ncols++;
+            check_attrs(ld, c, STYLE_ATTRS " width value valign narrative");
+            if (!attr_number(ld, c, "width", 1, 1000, &t->widths[k]))
+                load_error(ld, c, "<column> 缺少属性 width（毫米）");
+            t->body[k] = parse_style(ld, c, &st);
+            t->body_valign[k] = parse_valign(ld, c, FS_VALIGN_CENTER);
+            t->heads[k] = parse_pattern(ld, c, head, CTX_STATS, 0);
+            t->vals[k].st = t->body[k];
+            if ((value = fs_xml_attr(c, "value")) != NULL)
+                parse_text(ld, c, value, CTX_ROW, &t->vals[k]);
+            else
+                load_error(ld, c, "<column> 缺少属性 value（该列的内容，如 {name}）");
+            free(value);
+        } else if (is_elem(c, "group")) {
+            tstyle gs = st;
+            check_attrs(ld, c, STYLE_ATTRS);
+            tpara_free(&t->group);
+            t->group = parse_pattern(ld, c, parse_style(ld, c, &gs), CTX_GROUP, 0);
+            t->has_group = 1;
+        } else {
+            load_error(ld, c, "<roster> 中不能有 <%s>", (const char *)c->name);
+        }
+    }
+    if (!t->ncols)
+        load_error(ld, node, "<roster> 缺少 <column>");
+    else
+        check_width(ld, node, t->widths, t->ncols);
+    add_block(f, (tblock){B_ROSTER, NULL, 0, NULL, 0, t});
+}
+
+/* <scoresheet>, <application> or <statistics> (KIND): metadata, then the
+ * blocks in order.  <scores> and <summary> belong to 附件1, <grid> and
+ * <fields> to 附件1 and 附件2, <roster> (exactly one) to the 统计表, whose
+ * texts take the placeholders of the whole table. */
+static void load_form(loader *ld, xmlNodePtr node, tform *f, form_kind kind)
 {
     tstyle st = base_style;
+    unsigned ctx = kind == FORM_STATS ? CTX_STATS : CTX_FORM;
+    size_t rosters = 0;
 
     check_attrs(ld, node, "");
     for (xmlNodePtr c = node->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
-        if (is_elem(c, "meta")) {
+        if (kind == FORM_STATS && is_elem(c, "page")) {
+            continue;                   /* read by the caller, first */
+        } else if (is_elem(c, "meta")) {
             check_attrs(ld, c, "title subject keywords");
             static const char *const names[3] = {"title", "subject", "keywords"};
             tpara *dst[3] = {&f->title, &f->subject, &f->keywords};
@@ -898,7 +1043,7 @@ static void load_form(loader *ld, xmlNodePtr node, tform *f, int scores)
                 char *v = fs_xml_attr(c, names[i]);
                 if (v) {
                     tpara_free(dst[i]);
-                    parse_text(ld, c, v, CTX_FORM, dst[i]);
+                    parse_text(ld, c, v, ctx, dst[i]);
                 }
                 free(v);
             }
@@ -915,9 +1060,9 @@ static void load_form(loader *ld, xmlNodePtr node, tform *f, int scores)
                 ps.size = FS_PT_HAO2;
                 ps.align = FS_ALIGN_CENTER;
             }
-            b.paras[0] = parse_pattern(ld, c, parse_style(ld, c, &ps), CTX_FORM, 0);
+            b.paras[0] = parse_pattern(ld, c, parse_style(ld, c, &ps), ctx, 0);
             add_block(f, b);
-        } else if (is_elem(c, "fields")) {
+        } else if (kind != FORM_STATS && is_elem(c, "fields")) {
             load_fields(ld, c, f);
         } else if (is_elem(c, "spacer")) {
             tblock b = {B_SPACER, NULL, 0, NULL, 0, NULL};
@@ -925,12 +1070,16 @@ static void load_form(loader *ld, xmlNodePtr node, tform *f, int scores)
             if (!attr_number(ld, c, "height", 0.5, 200, &b.height))
                 load_error(ld, c, "<spacer> 缺少属性 height（毫米）");
             add_block(f, b);
-        } else if (scores && is_elem(c, "scores")) {
+        } else if (kind == FORM_SHEET && is_elem(c, "scores")) {
             load_scores(ld, c, f);
-        } else if (scores && is_elem(c, "summary")) {
+        } else if (kind == FORM_SHEET && is_elem(c, "summary")) {
             load_summary(ld, c, f);
-        } else if (is_elem(c, "grid")) {
+        } else if (kind != FORM_STATS && is_elem(c, "grid")) {
             load_grid(ld, c, f);
+        } else if (kind == FORM_STATS && is_elem(c, "roster")) {
+            if (rosters++)
+                load_error(ld, c, "<statistics> 只能有一个 <roster>");
+            load_roster(ld, c, f);
         } else {
             load_error(ld, c, "<%s> 中不能有 <%s>", (const char *)node->name,
                        (const char *)c->name);
@@ -938,6 +1087,8 @@ static void load_form(loader *ld, xmlNodePtr node, tform *f, int scores)
     }
     if (!f->title.nsegs && !f->nblocks)
         load_error(ld, node, "<%s> 是空的", (const char *)node->name);
+    else if (kind == FORM_STATS && !rosters)
+        load_error(ld, node, "<statistics> 缺少 <roster>（统计表的表格）");
 }
 
 /* <page>: the page setup, GB/T 9704 when absent. */
@@ -992,7 +1143,7 @@ fs_forms *fs_forms_load(const char *path, fs_diags *diags, fs_error *err)
     loader ld = {path, diags, 0, 0};
     fs_forms *f = NULL;
     xmlDocPtr doc;
-    xmlNodePtr root, sheet = NULL, app = NULL;
+    xmlNodePtr root, sheet = NULL, app = NULL, stats = NULL;
     char *format = NULL;
     fs_error rerr;
 
@@ -1027,18 +1178,29 @@ fs_forms *fs_forms_load(const char *path, fs_diags *diags, fs_error *err)
             sheet = c;
         else if (is_elem(c, "application") && !app)
             app = c;
+        else if (is_elem(c, "statistics") && !stats)
+            stats = c;
         else
             load_error(&ld, c, "<forms> 中不能有 <%s>（或重复）", (const char *)c->name);
     }
     ld.text_width = f->page.width - f->page.left - f->page.right;
+    f->sheet.page = f->app.page = f->stats.page = f->page;
     if (!sheet)
         load_error(&ld, root, "缺少 <scoresheet>（附件1 评定标准）");
     else
-        load_form(&ld, sheet, &f->sheet, 1);
+        load_form(&ld, sheet, &f->sheet, FORM_SHEET);
     if (!app)
         load_error(&ld, root, "缺少 <application>（附件2 申报表）");
     else
-        load_form(&ld, app, &f->app, 0);
+        load_form(&ld, app, &f->app, FORM_APP);
+    if (stats) {
+        xmlNodePtr pg = fs_xml_child(stats, "page");
+        if (pg)
+            load_page(&ld, pg, &f->stats.page);
+        ld.text_width = f->stats.page.width - f->stats.page.left - f->stats.page.right;
+        load_form(&ld, stats, &f->stats, FORM_STATS);
+        f->has_stats = 1;
+    }
     if (!ld.errors)
         *err = FS_OK;
 done:
@@ -1057,10 +1219,17 @@ done:
 
 typedef struct bctx {
     const fs_forms *f;
-    const fs_rubric *r;
+    const fs_rubric *r;         /* NULL outside a dossier (统计表 as a whole) */
     const fs_dossier *d;
     const fs_result_sheet *s;
     int section;                /* index into r->sections, -1 outside      */
+    /* 统计表 */
+    const fs_stats_summary *sum;
+    const fs_stats_row *row;    /* the row being built, or NULL            */
+    const ttable *roster;
+    size_t town_count;          /* rows of the town of a <group> row       */
+    int no_lines;               /* runs carry no dossier line (several
+                                   dossiers share the document)           */
     char buf[64];
 } bctx;
 
@@ -1101,16 +1270,77 @@ static const char *star_name(bctx *x, int star)
     return x->buf;
 }
 
-/* The text of placeholder V (owned by the dossier, rubric or X->buf, valid
- * until the next call) and the dossier line it comes from (0: none). */
+/* N as a decimal number in X->buf. */
+static const char *count_text(bctx *x, size_t n)
+{
+    snprintf(x->buf, sizeof x->buf, "%zu", n);
+    return x->buf;
+}
+
+/* The text of a placeholder of the 统计表 as a whole (CTX_STATS). */
+static const char *stats_value(bctx *x, var_id v)
+{
+    const fs_stats_summary *m = x->sum;
+
+    switch (v) {
+    case V_COUNT: return count_text(x, m->count);
+    case V_STAR0: case V_STAR1: case V_STAR2: case V_STAR3: case V_STAR4:
+    case V_STAR5:
+        return count_text(x, m->stars[v - V_STAR0]);
+    case V_QUALIFIED: return count_text(x, m->qualified);
+    case V_UNQUALIFIED: return count_text(x, m->unqualified);
+    case V_UNDETERMINED: return count_text(x, m->undetermined);
+    case V_AVERAGE: return m->count ? tenths(x, m->average) : "";
+    case V_YEAR:
+        if (m->year_min <= 0)
+            return "";
+        if (m->year_min == m->year_max)
+            snprintf(x->buf, sizeof x->buf, "%d", m->year_min);
+        else
+            snprintf(x->buf, sizeof x->buf, "%d—%d", m->year_min, m->year_max);
+        return x->buf;
+    default:
+        return "";
+    }
+}
+
+/* The text of a placeholder of a dossier's row of the 统计表 (CTX_ROW)
+ * that only rows have. */
+static const char *row_value(bctx *x, var_id v, long *line)
+{
+    const fs_dossier *d = x->d;
+
+    switch (v) {
+    case V_HELD_STAR:
+        *line = d->star_line;
+        return d->star > 0 ? star_name(x, d->star) : x->roster->no_star;
+    case V_COMPLIANT:
+        return x->row->compliant > 0 ? x->roster->yes
+             : x->row->compliant == 0 ? x->roster->no : "";
+    case V_PROBLEMS: return text_or_empty(&d->problems, line);
+    case V_PLAN: return text_or_empty(&d->plan, line);
+    case V_STANDING_REMARK: return text_or_empty(&d->standing_remark, line);
+    default: return "";
+    }
+}
+
+/* The text of placeholder V (owned by the dossier, rubric, template or
+ * X->buf, valid until the next call) and the dossier line it comes from
+ * (0: none). */
 static const char *var_value(bctx *x, var_id v, long *line)
 {
     const fs_dossier *d = x->d;
     const fs_result_sheet *s = x->s;
     const fs_rubric_section *sec = x->section >= 0 ? &x->r->sections[x->section] : NULL;
-    const fs_threshold *th = fs_rubric_threshold(x->r, s->star);
+    const fs_threshold *th = s ? fs_rubric_threshold(x->r, s->star) : NULL;
 
     *line = 0;
+    if (v == V_TOWN_COUNT)
+        return count_text(x, x->town_count);
+    if (!d)                             /* the 统计表 as a whole */
+        return stats_value(x, v);
+    if (v >= V_HELD_STAR)
+        return row_value(x, v, line);
     switch (v) {
     case V_NAME: return text_or_empty(&d->name, line);
     case V_UNIT: return text_or_empty(&d->unit, line);
@@ -1158,8 +1388,9 @@ static const char *var_value(bctx *x, var_id v, long *line)
         if (!sec || sec->number < 1 || sec->number > FS_MAX_SECTIONS)
             return "";
         return text_or_empty(&d->situation[sec->number - 1], line);
+    default:
+        return "";
     }
-    return "";
 }
 
 /* Writes N ideographic spaces into BUF (at least 3 * N + 1 bytes). */
@@ -1312,7 +1543,7 @@ static size_t emit(target t, const tpara *p, bctx *x, int skip_empty)
             writer_put(&w, sg->text, 0, 0);
         else if (sg->kind == SEG_VAR) {
             const char *v = var_value(x, sg->var, &line);
-            writer_put(&w, v, 0, line);
+            writer_put(&w, v, 0, x->no_lines ? 0 : line);
         } else
             writer_put(&w, blank_text(blank, sg->n),
                        sg->underline ? FS_RUN_UNDERLINE : 0, 0);
@@ -1506,18 +1737,85 @@ static void build_grid(fs_doc *doc, const ttable *tt, bctx *x)
     }
 }
 
+/* Adds a 统计表 table to DOC: the header row (repeated on every page it
+ * crosses) and one row per dossier of ROWS[FROM, TO). */
+static void roster_table(fs_doc *doc, const ttable *tt, bctx *x,
+                         const fs_stats_row *rows, size_t from, size_t to)
+{
+    fs_table *t = fs_doc_add_table(doc, tt->ncols, tt->widths);
+    fs_row *r;
+
+    t->pad_x = tt->pad_x;
+    t->pad_y = tt->pad_y;
+    t->border = tt->border;
+    r = fs_table_add_row(t, FS_ROW_HEADER | FS_ROW_CANT_SPLIT, 0);
+    for (size_t k = 0; k < tt->ncols; k++) {
+        fs_cell *c = fs_row_add_cell(t, r, 1, 1, tt->head_valign);
+        emit((target){NULL, c}, &tt->heads[k], x, 0);
+    }
+    for (size_t i = from; i < to; i++) {
+        x->d = rows[i].d;
+        x->r = rows[i].r;
+        x->s = &rows[i].s;
+        x->row = &rows[i];
+        r = fs_table_add_row(t, FS_ROW_CANT_SPLIT, 0);  /* whole, unless taller than a page */
+        for (size_t k = 0; k < tt->ncols; k++) {
+            fs_cell *c = fs_row_add_cell(t, r, 1, 1, tt->body_valign[k]);
+            emit((target){NULL, c}, &tt->vals[k], x, 0);
+        }
+    }
+    x->d = NULL;
+    x->r = NULL;
+    x->s = NULL;
+    x->row = NULL;
+}
+
+/* The town of row R, "" when absent. */
+static const char *row_town(const fs_stats_row *r)
+{
+    return r->d->town.s ? r->d->town.s : "";
+}
+
+/* The 统计表 of the N ROWS (in the order given).  With a <group> in the
+ * template, each town gets its heading (kept with the table below it: a
+ * table row cannot be kept with the next) and a table of its own;
+ * without, all rows are one table. */
+static void build_roster(fs_doc *doc, const ttable *tt, bctx *x,
+                         const fs_stats_row *rows, size_t n)
+{
+    x->roster = tt;
+    if (!tt->has_group) {
+        roster_table(doc, tt, x, rows, 0, n);
+        return;
+    }
+    for (size_t i = 0; i < n;) {
+        size_t k = i;
+        while (k < n && strcmp(row_town(&rows[i]), row_town(&rows[k])) == 0)
+            k++;
+        x->d = rows[i].d;
+        x->r = rows[i].r;
+        x->s = &rows[i].s;
+        x->row = &rows[i];
+        x->town_count = k - i;
+        for (size_t added = emit((target){doc, NULL}, &tt->group, x, 0); added; added--)
+            doc->blocks[doc->nblocks - added].u.para->keep_with_next = 1;
+        roster_table(doc, tt, x, rows, i, k);
+        i = k;
+    }
+}
+
 /* Builds FORM for dossier D: page setup and metadata from the template,
  * then every block in order.  Returns a new document the caller frees. */
 static fs_doc *build(const fs_forms *f, const tform *form, const fs_rubric *r,
                      const fs_dossier *d, const fs_result_sheet *s)
 {
-    bctx x = {f, r, d, s, -1, {0}};
+    bctx x = {.f = f, .r = r, .d = d, .s = s, .section = -1};
     fs_doc *doc = fs_doc_new();
     char *title = expand_flat(&x, &form->title);
     char *subject = expand_flat(&x, &form->subject);
     char *keywords = expand_flat(&x, &form->keywords);
 
-    doc->page = f->page;
+    doc->page = form->page;
     fs_doc_set_meta(doc, title, d->name.s ? d->name.s : "", subject, "fivestar");
     if (*keywords) {
         free(doc->keywords);
@@ -1534,6 +1832,53 @@ static fs_doc *build(const fs_forms *f, const tform *form, const fs_rubric *r,
         case B_SCORES: build_scores(doc, b->table, &x); break;
         case B_SUMMARY: build_summary(doc, b, &x); break;
         case B_GRID: build_grid(doc, b->table, &x); break;
+        case B_ROSTER: break;           /* only in the 统计表 */
+        }
+    }
+    free(title);
+    free(subject);
+    free(keywords);
+    return doc;
+}
+
+/* Does template F have a 统计表 (<statistics>)? */
+int fs_forms_has_statistics(const fs_forms *f)
+{
+    return f->has_stats;
+}
+
+/* 附件3 统计表 of the N dossiers ROWS, in the order given, with the
+ * figures SUM under it, as a new document the caller frees.  Runs carry
+ * no dossier lines (the document mixes dossiers); the caller sets
+ * source_file.  NULL when the template has no <statistics>. */
+fs_doc *fs_form_statistics(const fs_forms *f, const fs_stats_row *rows,
+                           size_t n, const fs_stats_summary *sum)
+{
+    bctx x = {.f = f, .section = -1, .sum = sum, .no_lines = 1};
+    const tform *form = &f->stats;
+    fs_doc *doc;
+    char *title, *subject, *keywords;
+
+    if (!f->has_stats)
+        return NULL;
+    doc = fs_doc_new();
+    title = expand_flat(&x, &form->title);
+    subject = expand_flat(&x, &form->subject);
+    keywords = expand_flat(&x, &form->keywords);
+    doc->page = form->page;
+    fs_doc_set_meta(doc, title, "", subject, "fivestar");
+    if (*keywords) {
+        free(doc->keywords);
+        doc->keywords = fs_strdup(keywords);
+    }
+    for (size_t i = 0; i < form->nblocks; i++) {
+        const tblock *b = &form->blocks[i];
+        switch (b->kind) {
+        case B_PARA: emit((target){doc, NULL}, &b->paras[0], &x, 0); break;
+        case B_SPACER: build_spacer(doc, b); break;
+        case B_ROSTER: build_roster(doc, b->table, &x, rows, n); break;
+        case B_FIELDS: case B_SCORES: case B_SUMMARY: case B_GRID:
+            break;                      /* refused by the loader */
         }
     }
     free(title);

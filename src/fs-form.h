@@ -3,7 +3,7 @@
  *
  * A forms template (templates/forms/ID.xml, ID named by the rubric's forms
  * attribute, default the rubric's id) holds the fixed texts, labels, column
- * widths and type sizes of 附件1 评定标准 and 附件2 申报表 (and later 附件3).
+ * widths and type sizes of 附件1 评定标准, 附件2 申报表 and 附件3 统计表.
  * The builders below combine it with the rubric, a dossier and its scores
  * into a fs_doc that both backends render; no layout lives in C.
  */
@@ -26,5 +26,31 @@ fs_doc *fs_form_scoresheet(const fs_forms *f, const fs_rubric *r,
 /* 附件2: the application form. */
 fs_doc *fs_form_application(const fs_forms *f, const fs_rubric *r,
                             const fs_dossier *d, const fs_result_sheet *s);
+
+/* One row of the 统计表: a valid dossier, its rubric and scores, and its
+ * 是否达标 as decided by the caller (fs-stats.c). */
+typedef struct fs_stats_row {
+    const fs_dossier *d;
+    const fs_rubric *r;
+    fs_result_sheet s;
+    int compliant;              /* 1 是, 0 否, -1 left blank               */
+} fs_stats_row;
+
+/* The figures under the 统计表. */
+typedef struct fs_stats_summary {
+    size_t count;
+    size_t stars[6];            /* by star level held; [0]: none or absent */
+    size_t qualified, unqualified, undetermined;    /* 是否达标 是, 否, blank */
+    fs_tenths average;          /* mean self-assessed total, to a tenth    */
+    int year_min, year_max;     /* assessment years (0 with no rows)       */
+} fs_stats_summary;
+
+/* Does the template have a 统计表 (<statistics>)? */
+int fs_forms_has_statistics(const fs_forms *f);
+/* 附件3: the N ROWS in the order given (the caller sorts them), grouped
+ * by town where the template says so, SUM under the table.  NULL when the
+ * template has no 统计表.  Runs carry no dossier lines. */
+fs_doc *fs_form_statistics(const fs_forms *f, const fs_stats_row *rows,
+                           size_t n, const fs_stats_summary *sum);
 
 #endif

@@ -39,6 +39,7 @@
  */
 #define _GNU_SOURCE
 #include "fs-pdf.h"
+#include "fs-pdf-draw.h"
 #include "fs-text.h"
 
 #include <math.h>
@@ -123,6 +124,7 @@ typedef struct dpage {
     size_t nsp, capsp;
     seg *sg;
     size_t nsg, capsg;
+    fs_pdf_drawing *draw;       /* a FS_BLOCK_DRAWING's page, else NULL    */
 } dpage;
 
 /* A missing character already reported for a line. */
@@ -1304,6 +1306,16 @@ static void layout_body(rctx *rc)
                 new_page(rc);
             empty = 1;
             break;
+        case FS_BLOCK_DRAWING:      /* a page of its own (fs-doc.h) */
+            if (!b->u.drawing)
+                break;
+            if (!empty)
+                new_page(rc);
+            rc->pages[cur_page(rc)].draw = fs_pdf_drawing_new(
+                b->u.drawing, rc->fs, rc->pf, rc->diags, doc->source_file);
+            rc->y = rc->bottom;
+            empty = 0;
+            break;
         }
     }
     for (size_t i = 0; i < doc->nblocks; i++) {
@@ -1576,6 +1588,8 @@ fs_error fs_pdf_render(const fs_doc *doc, const fs_fontset *fonts,
             break;
         HPDF_Page_SetWidth(page, (HPDF_REAL)rc.pw);
         HPDF_Page_SetHeight(page, (HPDF_REAL)rc.ph);
+        if (rc.pages[i].draw)
+            fs_pdf_drawing_draw(rc.pages[i].draw, page, rc.ph);
         draw_rules(&rc, &rc.pages[i], page);
         draw_text(&rc, &rc.pages[i], page);
     }
@@ -1600,6 +1614,7 @@ done:
     for (size_t i = 0; i < rc.npages; i++) {
         free(rc.pages[i].sp);
         free(rc.pages[i].sg);
+        fs_pdf_drawing_free(rc.pages[i].draw);
     }
     free(rc.pages);
     free(rc.cps);

@@ -436,16 +436,61 @@ size_t fs_utf8_len(const char *s)
  * Whole-or-nothing writing.
  * ---------------------------------------------------------------------- */
 
+/* Writes DATA straight into PATH, an existing device or FIFO (/dev/stdout,
+ * /dev/full): a stream has no "whole or nothing", and replacing the device
+ * node with a regular file (as a rename would, for root) must never happen.
+ * Returns FS_OK, or FS_E_IO with errno set. */
+static fs_error write_through(const char *path, const char *p, size_t n)
+{
+    int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    int saved;
+    fs_error err = FS_E_IO;
+
+    if (fd < 0)
+        return FS_E_IO;
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            goto done;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    err = FS_OK;
+done:
+    saved = errno;
+    if (close(fd) < 0 && err == FS_OK)
+        err = FS_E_IO;
+    else
+        errno = saved;
+    return err;
+}
+
 /* Writes DATA into a new temporary file in PATH's folder, flushes it to the
  * disk and renames it onto PATH, so PATH holds either its old content or
  * all of DATA, never a part.  On failure the temporary is removed, errno
- * tells why and FS_E_IO is returned. */
+ * tells why and FS_E_IO is returned.  A PATH that exists and is not a
+ * regular file is never replaced: a folder fails (EISDIR), a device or
+ * FIFO is written through (write_through). */
 fs_error fs_write_atomic(const char *path, const void *data, size_t n)
 {
-    char *tmp = fs_printf("%s.tmp-XXXXXX", path);
+    char *tmp;
     const char *p = data;
     int fd, saved;
+    struct stat sb;
 
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        if (S_ISDIR(sb.st_mode)) {
+            errno = EISDIR;
+            return FS_E_IO;
+        }
+        return write_through(path, data, n);
+    }
+    tmp = fs_printf("%s.tmp-XXXXXX", path);
     fd = mkstemp(tmp);
     if (fd < 0)
         goto fail;

@@ -22,10 +22,14 @@
  * Reading.
  * ---------------------------------------------------------------------- */
 
+/* What a file that cannot be converted to UTF-8 is told. */
+#define ENCODING_MSG "文件编码有误或无法转换：请用 UTF-8 或 XML 声明中写明的编码（如 GB18030）保存"
+
 typedef struct read_state {
     const char *file;
     fs_diags *diags;
     int refused;                /* a DTD or entity declaration was seen    */
+    int encoding;               /* conversion failed: 1 noted, 2 reported  */
 } read_state;
 
 /* SAX hook for <!DOCTYPE ...>: refuse and stop. */
@@ -66,8 +70,15 @@ static void parse_error(void *ctx, xmlErrorPtr e)
     char *msg;
     size_t n;
 
-    if (st->refused || !e || e->level < XML_ERR_ERROR)
+    if (st->refused || st->encoding == 2 || !e || e->level < XML_ERR_ERROR)
         return;
+    if (st->encoding == 1) {
+        /* The converted text stops before the bytes that failed, so the
+         * parser's complaint about the end of the data is on their line. */
+        st->encoding = 2;
+        fs_diags_add(st->diags, st->file, e->line, FS_ERROR, "%s", ENCODING_MSG);
+        return;
+    }
     msg = fs_strdup(e->message ? e->message : "?");
     n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
@@ -79,6 +90,20 @@ static void parse_error(void *ctx, xmlErrorPtr e)
         fs_diags_add(st->diags, st->file, e->line, FS_ERROR,
                      "XML 格式错误（%s）", msg);
     free(msg);
+}
+
+/* Process-wide error hook, installed only while one file is parsed:
+ * libxml2 reports a failed encoding conversion without a parser context,
+ * so it would bypass parse_error and print raw English lines on standard
+ * error.  The conversion failure is noted here and reported by parse_error
+ * in place of the parser's next complaint (fs_xml_read reports it when
+ * there is none). */
+static void conversion_error(void *ctx, xmlErrorPtr e)
+{
+    read_state *st = ctx;
+
+    if (!st->encoding && e && e->level >= XML_ERR_ERROR)
+        st->encoding = 1;
 }
 
 /* Reads at most MAX+1 bytes of PATH into *BUF (malloc'd). */
@@ -129,7 +154,7 @@ done:
 xmlDocPtr fs_xml_read(const char *path, long max_bytes, fs_diags *diags,
                       fs_error *err)
 {
-    read_state st = {path, diags, 0};
+    read_state st = {path, diags, 0, 0};
     xmlParserCtxtPtr c = NULL;
     xmlDocPtr doc = NULL;
     char *buf = NULL;
@@ -152,9 +177,13 @@ xmlDocPtr fs_xml_read(const char *path, long max_bytes, fs_diags *diags,
     c->sax->getParameterEntity = refuse_entity;
     c->sax->serror = parse_error;
     c->sax->initialized = XML_SAX2_MAGIC;
+    xmlSetStructuredErrorFunc(&st, conversion_error);
     doc = xmlCtxtReadMemory(c, buf, (int)len, path, NULL, opts);
-    if (st.refused || !c->wellFormed) {
-        if (!st.refused && diags->errors == 0)
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    if (st.encoding == 1 && !st.refused)
+        fs_diags_add(diags, path, 0, FS_ERROR, "%s", ENCODING_MSG);
+    if (st.refused || st.encoding || !c->wellFormed) {
+        if (!st.refused && !st.encoding && diags->errors == 0)
             fs_diags_add(diags, path, 0, FS_ERROR, "XML 格式错误");
         xmlFreeDoc(doc);
         doc = NULL;

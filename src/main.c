@@ -17,13 +17,6 @@ typedef struct command {
     const char *summary;
 } command;
 
-static int not_yet(int argc, char **argv)
-{
-    (void)argc;
-    fprintf(stderr, "fivestar: error: “%s”尚未实现（见项目的待办事项）\n", argv[0]);
-    return fs_exit_status(FS_E_NOTIMPL);
-}
-
 static const command commands[] = {
     {"validate", fs_cmd_validate, "fivestar validate FILE...",
      "检查档案是否符合格式和评定标准，列出全部问题"},
@@ -31,12 +24,12 @@ static const command commands[] = {
      "计算各部分小计、总分和是否达标"},
     {"render", fs_cmd_render, "fivestar render FILE... [-o DIR] [--format pdf|docx|all]",
      "生成评定标准（附件1）和申报表（附件2）"},
-    {"stats", not_yet, "fivestar stats FILE... -o OUT.pdf|OUT.docx",
-     "生成达标情况统计表（附件3）"},
-    {"flowchart", not_yet, "fivestar flowchart creation|dynamic -o OUT.pdf|OUT.docx [--dossier FILE]",
+    {"stats", fs_cmd_stats, "fivestar stats FILE... -o OUT.pdf|OUT.docx [--skip-invalid] [--pdfa] [--office-fonts]",
+     "生成达标情况统计表（附件3），按镇街、名称排序"},
+    {"flowchart", fs_cmd_flowchart, "fivestar flowchart creation|dynamic -o OUT.pdf|OUT.docx [--dossier FILE]",
      "绘制创建流程图（附件4）或动态管理流程图（附件5）"},
-    {"archive", not_yet, "fivestar archive FILE... -o OUT.zip | fivestar archive --verify OUT.zip",
-     "生成或核验年度档案包"},
+    {"archive", fs_cmd_archive, "fivestar archive FILE... -o OUT.zip [--date YYYY-MM-DD] | fivestar archive --verify OUT.zip",
+     "生成年度档案包（档案、佐证材料、全部表格、统计表和 SHA-256 清单），或核验档案包"},
     {"new", fs_cmd_new, "fivestar new [-o FILE] [--rubric ID] [--year YYYY]",
      "生成一份空白档案，逐项列出评定标准"},
 };
@@ -87,7 +80,7 @@ int main(int argc, char **argv)
             for (int k = 2; k < argc; k++)
                 if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0)
                     return fs_cli_help(argv[1], stdout);
-            return commands[i].run(argc - 1, argv + 1);
+            return fs_cli_finish(commands[i].run(argc - 1, argv + 1));
         }
     fprintf(stderr, "fivestar: error: 未知命令“%s”（fivestar --help 列出全部命令）\n", argv[1]);
     return fs_exit_status(FS_E_USAGE);

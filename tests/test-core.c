@@ -814,24 +814,6 @@ START_TEST(test_cli_version)
 }
 END_TEST
 
-START_TEST(test_cli_not_implemented)
-{
-    static const char *const cmds[] = {
-        "$FIVESTAR stats " BASE " -o x.pdf",
-        "$FIVESTAR flowchart creation -o x.pdf",
-        "$FIVESTAR archive " BASE " -o x.zip",
-    };
-    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
-        char *out, *err;
-        ck_assert_int_eq(tu_run(cmds[i], &out, &err), 3);
-        ck_assert_str_eq(out, "");
-        ck_assert_ptr_nonnull(strstr(err, "尚未实现"));
-        free(out);
-        free(err);
-    }
-}
-END_TEST
-
 START_TEST(test_cli_score_json)
 {
     char *out, *err;
@@ -984,7 +966,6 @@ static Suite *core_suite(void)
     tcase_add_test(tc, test_cli_validate_bad);
     tcase_add_test(tc, test_cli_exit_codes);
     tcase_add_test(tc, test_cli_version);
-    tcase_add_test(tc, test_cli_not_implemented);
     tcase_add_test(tc, test_cli_score_json);
     tcase_add_test(tc, test_cli_score_bad_prints_nothing);
     tcase_add_test(tc, test_cli_score_text);
