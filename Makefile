@@ -9,7 +9,7 @@
 #   make valgrind the test suite, and fivestar itself, under valgrind
 
 CC      ?= cc
-PKGS    := libxml-2.0 libzip harfbuzz-subset
+PKGS    := libxml-2.0 libzip harfbuzz-subset libdeflate
 OPT     ?= -O2 -g
 CFLAGS  += -std=gnu11 $(OPT) -Wall -Wextra -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += -lhpdf $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
@@ -84,12 +84,13 @@ fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 	    case $$t in dossier) max=65536;; *) max=4096;; esac; \
 	    dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
-	    mkdir -p build/fuzz/corpus/$$t; \
+	    mkdir -p build/fuzz/corpus/$$t; seeds=; \
+	    for d in tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t; do [ -d $$d ] && seeds="$$seeds $$d"; done; \
 	    echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 	    build/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	        -max_len=$$max $$dict -print_final_stats=1 \
-	        -artifact_prefix=build/fuzz/artifacts/$$t- build/fuzz/corpus/$$t \
-	        tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t >build/fuzz/$$t.log 2>&1 \
+	        -artifact_prefix=build/fuzz/artifacts/$$t- build/fuzz/corpus/$$t $$seeds \
+	        >build/fuzz/$$t.log 2>&1 \
 	    || { tail -60 build/fuzz/$$t.log; echo "fuzz: $$t failed: see build/fuzz/$$t.log" \
 	         "and build/fuzz/artifacts/"; exit 1; }; \
 	    grep -E '^stat::number_of_executed_units|^#[0-9]+ *DONE' build/fuzz/$$t.log | tail -2; \
@@ -99,7 +100,8 @@ fuzz:
 # in one process (CK_FORK=no), and fivestar itself through a wrapper put in
 # $$FIVESTAR.  Logs go to $(B)/valgrind/; an error in any of them fails.
 VALGRIND = valgrind --leak-check=full --errors-for-leak-kinds=definite,possible \
-	--suppressions=$(CURDIR)/tests/valgrind.supp --num-callers=40 --track-origins=yes
+	--suppressions=$(CURDIR)/tests/valgrind.supp --num-callers=40 --track-origins=yes \
+	--child-silent-after-fork=yes
 
 valgrind: $(B)/fivestar $(TESTBIN)
 	@rm -rf $(B)/valgrind && mkdir -p $(B)/valgrind
@@ -111,7 +113,7 @@ valgrind: $(B)/fivestar $(TESTBIN)
 	@FIVESTAR=$(B)/valgrind/fivestar sh tests/run.sh $(TESTBIN:$(B)/tests/%=$(B)/valgrind/%); st=$$?; \
 	bad=$$(grep -lE 'ERROR SUMMARY: [1-9]' $(B)/valgrind/*.log); \
 	for f in $$bad; do echo "== $$f"; cat $$f; done; \
-	n=$$(ls $(B)/valgrind/*.log | wc -l); \
+	n=$$(grep -l 'ERROR SUMMARY' $(B)/valgrind/*.log | wc -l); \
 	echo "valgrind: $$n processes checked, $$(echo $$bad | wc -w) with errors"; \
 	[ $$st -eq 0 ] && [ -z "$$bad" ]
 

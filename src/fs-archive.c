@@ -28,7 +28,8 @@
  * Evidence paths were checked by the dossier loader (relative, no "..").
  * They are still opened one segment at a time with openat and O_NOFOLLOW
  * from the dossier's folder, so no symbolic link can lead outside it, and
- * only regular files are taken.
+ * only regular files of at most 256 MiB are taken; the others are
+ * reported and listed in the manifest as not archived.
  */
 #define _GNU_SOURCE
 #include "fs-batch.h"
@@ -660,6 +661,7 @@ static void plan_evidence(actx *a, size_t i)
             const fs_evidence *ev = &d->scores[k].evidence[e];
             char *href, *name;
             int fd, dup = 0, clash;
+            struct stat sb;
 
             if (!ev->href)
                 continue;
@@ -678,6 +680,11 @@ static void plan_evidence(actx *a, size_t i)
                 continue;
             }
             fd = clash ? -1 : open_below(x->dir, href);
+            if (fd >= 0 && (fstat(fd, &sb) < 0 || sb.st_size > EVIDENCE_MAX)) {
+                close(fd);
+                fd = -1;
+                errno = EFBIG;
+            }
             if (fd < 0) {
                 if (clash)
                     fs_diags_add(&a->diags, x->file, ev->line, FS_WARNING,
@@ -688,6 +695,10 @@ static void plan_evidence(actx *a, size_t i)
                 else if (errno == EINVAL)
                     fs_diags_add(&a->diags, x->file, ev->line, FS_WARNING,
                                  "佐证材料 %s 不是普通文件，未收入档案包", href);
+                else if (errno == EFBIG)
+                    fs_diags_add(&a->diags, x->file, ev->line, FS_WARNING,
+                                 "佐证材料 %s 超过 %ld MiB，未收入档案包", href,
+                                 EVIDENCE_MAX / (1024 * 1024));
                 else
                     fs_diags_add(&a->diags, x->file, ev->line, FS_WARNING,
                                  "佐证材料 %s 无法打开（%s），未收入档案包", href, strerror(errno));
@@ -853,8 +864,9 @@ static int archive_write(const fs_cli_args *args)
     fs_batch_report(a.b, &a.diags);
     status = fs_cli_worst(status, err);
     if (err == FS_OK)
-        printf("档案包（%zu 份档案，%zu 个成员，日期 %04d-%02d-%02d）→ %s\n", a.ndos, a.nm,
-               a.date.y, a.date.m, a.date.d, a.out);
+        printf("档案包（%zu 份档案，%zu 个成员，日期 %04d-%02d-%02d）→ %s\n"
+               "清单 manifest.json 的 SHA-256：%s（请另行记录，核验时对照）\n", a.ndos, a.nm,
+               a.date.y, a.date.m, a.date.d, a.out, a.m[a.nm - 1].sha);
 done:
     for (size_t i = 0; i < a.nm; i++) {
         free(a.m[i].name);
@@ -914,8 +926,10 @@ static int hash_member(zip_t *za, zip_uint64_t index, char hex[2 * FS_SHA256_LEN
     return rc;
 }
 
-/* Reads and parses the manifest of ZA into *MF; 0 or -1 with a diagnostic. */
-static int read_manifest(zip_t *za, const char *path, jval *mf, fs_diags *diags)
+/* Reads and parses the manifest of ZA into *MF and its SHA-256 into HEX;
+ * 0 or -1 with a diagnostic. */
+static int read_manifest(zip_t *za, const char *path, jval *mf,
+                         char hex[2 * FS_SHA256_LEN + 1], fs_diags *diags)
 {
     zip_int64_t idx = zip_name_locate(za, MANIFEST, 0);
     zip_stat_t st;
@@ -941,6 +955,7 @@ static int read_manifest(zip_t *za, const char *path, jval *mf, fs_diags *diags)
         goto done;
     }
     text[st.size] = '\0';
+    fs_sha256_hex(text, (size_t)st.size, hex);
     p = text;
     if (jparse(&p, mf, JSON_DEPTH) < 0 || mf->type != 'o' ||
         !jget(mf, "members") || jget(mf, "members")->type != 'a') {
@@ -963,7 +978,7 @@ static int archive_verify(const char *path)
     int zerr = 0, status = 0;
     const jval *members, *date, *version, *rubrics;
     zip_int64_t count;
-    char *seen = NULL;
+    char *seen = NULL, mfhash[2 * FS_SHA256_LEN + 1];
     struct stat sb;
 
     memset(&mf, 0, sizeof mf);
@@ -979,7 +994,7 @@ static int archive_verify(const char *path)
         zip_error_fini(&ze);
         return zerr == ZIP_ER_OPEN || zerr == ZIP_ER_READ ? 3 : 1;
     }
-    if (read_manifest(za, path, &mf, &diags) < 0) {
+    if (read_manifest(za, path, &mf, mfhash, &diags) < 0) {
         status = 1;
         goto done;
     }
@@ -1036,7 +1051,7 @@ static int archive_verify(const char *path)
     for (size_t k = 0; rubrics && rubrics->type == 'a' && k < rubrics->n; k++)
         if (rubrics->kids[k].type == 's')
             printf("%s%s", k ? "、" : " ", rubrics->kids[k].str);
-    printf("）\n");
+    printf("）\n清单 manifest.json 的 SHA-256：%s（应与生成时记录的一致）\n", mfhash);
 done:
     fs_diags_print(&diags, stderr);
     fs_diags_clear(&diags);

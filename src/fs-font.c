@@ -7,22 +7,29 @@
  * Measuring uses HarfBuzz only.  Embedding runs each used face through
  * hb-subset (no hinting, no layout tables), which also works around
  * libharu's broken handling of composite glyphs; because libharu 2.3.0 can
- * only load fonts from files, the subset is written to a temporary file,
- * loaded, and unlinked at once (libharu keeps the file open and reads the
- * glyphs from it when the PDF is saved; an unlinked file stays readable
- * while it is open).  Characters outside the BMP get private-use stand-ins
- * in a rebuilt cmap, and the ToUnicode CMap libharu writes (a code-to-CID
- * CMap, invalid as ToUnicode) is replaced by bfchar entries for exactly the
- * code points drawn.  Nothing depends on time or randomness: the same input
- * gives a byte-identical PDF.
+ * only load fonts from files, the subset goes into an in-memory file
+ * (memfd) or, where there is none, a temporary file unlinked once loaded.
+ *
+ * The subset's cmap is rebuilt to map compact stand-ins, U+0100, U+0101,
+ * ... one per code point drawn, in code point order, instead of the real
+ * code points; fs_pdf_fonts_encode substitutes them and the ToUnicode CMap
+ * (which libharu writes as an invalid code-to-CID CMap and we replace by
+ * bfchar entries) maps each back to its real character, a UTF-16 surrogate
+ * pair outside the BMP.  libharu 2.3.0 turns characters outside the BMP
+ * into spaces, and the stand-ins make the fonts cheap to build: see
+ * get_font, write_cidtogidmap and attach_fontfile (issue 3: building the
+ * fonts was most of a PDF's run time).
+ * Nothing depends on time or randomness: the same input gives a
+ * byte-identical PDF.
  */
-#define _GNU_SOURCE                 /* vasprintf */
+#define _GNU_SOURCE                 /* vasprintf, memfd_create */
 #include "fs-font.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -30,8 +37,11 @@
 #include <hb.h>
 #include <hb-ot.h>
 #include <hb-subset.h>
+#include <libdeflate.h>
 
 #include <hpdf_doc.h>
+#include <hpdf_encoder.h>
+#include <hpdf_font.h>
 #include <hpdf_fontdef.h>
 #include <hpdf_objects.h>
 #include <hpdf_streams.h>
@@ -40,9 +50,22 @@
 #error "fs-font.c patches libharu 2.3.0 internals (ToUnicode, glyph flags); re-check them for 2.4"
 #endif
 
-/* Private-use stand-ins for characters outside the BMP, counted down. */
-#define PUA_FIRST 0xE000u
-#define PUA_LAST 0xF8FFu
+/* The stand-ins drawn for the code points of a face: SI_BASE + k for the
+ * k-th code point in ascending order.  They start above ASCII and Latin-1,
+ * whose values libharu treats specially in places (white space, control
+ * characters), and stay below the surrogates; a format 4 cmap of one
+ * segment through glyphIdArray holds at most SI_MAX of them. */
+#define SI_BASE 0x0100u
+#define SI_MAX 32000u
+
+/* libdeflate level of the embedded font files, most of a PDF's bytes and
+ * (at zlib's default level 6, which libharu uses) once most of its run
+ * time.  Measured on the example's largest subset (237 KB, 466 glyphs of
+ * AR PL SungtiL GB): zlib 6 105.8 KB in 6.5 ms; libdeflate 6 105.7 KB in
+ * 3.1 ms, 4 107.6 KB in 2.1 ms, 1 111.5 KB in 1.3 ms. */
+#ifndef FONT_DEFLATE_LEVEL
+#define FONT_DEFLATE_LEVEL 6
+#endif
 
 /* bfchar entries per beginbfchar block (the CMap limit is 100). */
 #define BFCHAR_BLOCK 100
@@ -89,9 +112,8 @@ typedef struct fs_pdf_face {
     hb_set_t *used;                 /* code points recorded by _use        */
     HPDF_Font font;                 /* NULL until embedded or when unused  */
     char *name;                     /* libharu's font name (tagged)        */
-    uint32_t *astral;               /* sorted non-BMP code points ...      */
-    uint16_t *standin;              /* ... and their private-use stand-ins */
-    size_t nastral;
+    uint32_t *cps;                  /* code points drawn, ascending: the   */
+    size_t ncps;                    /* stand-in of cps[k] is SI_BASE + k   */
 } fs_pdf_face;
 
 struct fs_pdf_fonts {
@@ -99,12 +121,6 @@ struct fs_pdf_fonts {
     fs_pdf_face f[FS_ROLE_COUNT];
     int embedded;
 };
-
-/* A (code point, glyph id) pair of a cmap being built. */
-typedef struct fs_cmap_pair {
-    uint32_t cp;
-    uint32_t gid;
-} fs_cmap_pair;
 
 /* ------------------------------------------------------------------------
  * Small helpers.
@@ -812,81 +828,29 @@ done:
 }
 
 /* ------------------------------------------------------------------------
- * Rebuilding a subset's cmap with private-use stand-ins.
+ * Rebuilding a subset's cmap with stand-ins.
  * ---------------------------------------------------------------------- */
 
-/* qsort order of fs_cmap_pair: by code point. */
-static int pair_cmp(const void *a, const void *b)
+/* Builds a cmap table that maps the N stand-ins SI_BASE .. SI_BASE + N - 1
+ * (N <= SI_MAX) to the glyphs GIDS[0..N): a format 4 subtable, referenced
+ * by (0,3) and (3,1), of one segment through glyphIdArray and the final
+ * 0xFFFF one.  libharu looks a code up with a linear search over the
+ * segments, so that search ends at once.  Returns a blob owned by the
+ * caller. */
+static hb_blob_t *build_cmap(const uint16_t *gids, size_t n)
 {
-    const fs_cmap_pair *x = a, *y = b;
-
-    return x->cp < y->cp ? -1 : x->cp > y->cp;
-}
-
-/* Builds a cmap table from the pairs P[0..N) (sorted by code point, no
- * duplicates): a format 4 subtable with every BMP pair, referenced by (0,3)
- * and (3,1), and, when a pair lies outside the BMP, a format 12 subtable
- * with all pairs, referenced by (0,4) and (3,10).  Returns a blob owned by
- * the caller, or NULL when the format 4 subtable would exceed 64 KB. */
-static hb_blob_t *build_cmap(const fs_cmap_pair *p, size_t n)
-{
-    size_t nbmp = 0, nseg = 0, narr = 0, ngroups = 0, len4, len12 = 0;
-    size_t nrec, off4, off12 = 0, total, i, j, k, a;
-    unsigned char *t = NULL, *s;
+    size_t nseg = n ? 2 : 1, len4 = 16 + 8 * nseg + 2 * n;
+    size_t off4 = 4 + 8 * 2, total = off4 + len4;
+    unsigned char *t = fs_xcalloc(1, total), *s;
+    unsigned char *ends, *starts, *deltas, *ranges, *arr;
     unsigned search, sel;
-    hb_blob_t *blob = NULL;
+    size_t k = 0;
 
-    while (nbmp < n && p[nbmp].cp < 0xFFFF)
-        nbmp++;
-    /* Count format 4 segments: runs of consecutive code points, each
-     * either with a constant glyph delta or through glyphIdArray. */
-    for (i = 0; i < nbmp; i = j + 1) {
-        int same = 1;
+    /* Header and the two encoding records, sorted by platform. */
+    put16(t + 2, 2);
+    put16(t + 4, 0); put16(t + 6, 3); put32(t + 8, (uint32_t)off4);
+    put16(t + 12, 3); put16(t + 14, 1); put32(t + 16, (uint32_t)off4);
 
-        for (j = i; j + 1 < nbmp && p[j + 1].cp == p[j].cp + 1; j++)
-            if (p[j + 1].gid - p[j + 1].cp != p[i].gid - p[i].cp)
-                same = 0;
-        nseg++;
-        if (!same)
-            narr += j - i + 1;
-    }
-    nseg++;                                     /* the final 0xFFFF one */
-    len4 = 16 + 8 * nseg + 2 * narr;
-    if (len4 > 0xFFFF)
-        goto done;
-    if (nbmp < n) {
-        for (i = 0; i < n; i = j + 1) {
-            for (j = i; j + 1 < n && p[j + 1].cp == p[j].cp + 1 &&
-                        p[j + 1].gid == p[j].gid + 1; j++)
-                ;
-            ngroups++;
-        }
-        len12 = 16 + 12 * ngroups;
-    }
-    nrec = len12 ? 4 : 2;
-    off4 = 4 + 8 * nrec;
-    total = off4 + len4;
-    if (len12) {
-        total = (total + 3) & ~(size_t)3;
-        off12 = total;
-        total += len12;
-    }
-    t = fs_xcalloc(1, total);
-
-    /* Header and encoding records, sorted by platform and encoding. */
-    put16(t, 0);
-    put16(t + 2, (unsigned)nrec);
-    s = t + 4;
-    put16(s, 0); put16(s + 2, 3); put32(s + 4, (uint32_t)off4); s += 8;
-    if (len12) {
-        put16(s, 0); put16(s + 2, 4); put32(s + 4, (uint32_t)off12); s += 8;
-    }
-    put16(s, 3); put16(s + 2, 1); put32(s + 4, (uint32_t)off4); s += 8;
-    if (len12) {
-        put16(s, 3); put16(s + 2, 10); put32(s + 4, (uint32_t)off12);
-    }
-
-    /* Format 4. */
     s = t + off4;
     for (search = 1, sel = 0; search * 2 <= nseg; search *= 2, sel++)
         ;
@@ -897,102 +861,52 @@ static hb_blob_t *build_cmap(const fs_cmap_pair *p, size_t n)
     put16(s + 8, 2 * search);
     put16(s + 10, sel);
     put16(s + 12, (unsigned)(2 * nseg - 2 * search));
-    {
-        unsigned char *ends = s + 14, *starts = ends + 2 * nseg + 2;
-        unsigned char *deltas = starts + 2 * nseg;
-        unsigned char *ranges = deltas + 2 * nseg;
-        unsigned char *arr = ranges + 2 * nseg;
-
-        k = 0;
-        a = 0;
-        for (i = 0; i < nbmp; i = j + 1, k++) {
-            int same = 1;
-
-            for (j = i; j + 1 < nbmp && p[j + 1].cp == p[j].cp + 1; j++)
-                if (p[j + 1].gid - p[j + 1].cp != p[i].gid - p[i].cp)
-                    same = 0;
-            put16(starts + 2 * k, p[i].cp);
-            put16(ends + 2 * k, p[j].cp);
-            if (same) {
-                put16(deltas + 2 * k, (p[i].gid - p[i].cp) & 0xFFFF);
-                put16(ranges + 2 * k, 0);
-            } else {
-                put16(deltas + 2 * k, 0);
-                put16(ranges + 2 * k, (unsigned)(2 * (nseg - k) + 2 * a));
-                for (size_t m = i; m <= j; m++, a++)
-                    put16(arr + 2 * a, p[m].gid);
-            }
-        }
-        put16(starts + 2 * k, 0xFFFF);
-        put16(ends + 2 * k, 0xFFFF);
-        put16(deltas + 2 * k, 1);
-        put16(ranges + 2 * k, 0);
+    ends = s + 14;
+    starts = ends + 2 * nseg + 2;           /* after reservedPad */
+    deltas = starts + 2 * nseg;
+    ranges = deltas + 2 * nseg;
+    arr = ranges + 2 * nseg;
+    if (n) {
+        put16(starts, SI_BASE);
+        put16(ends, (unsigned)(SI_BASE + n - 1));
+        put16(deltas, 0);
+        put16(ranges, (unsigned)(2 * nseg));    /* to glyphIdArray[0] */
+        for (size_t i = 0; i < n; i++)
+            put16(arr + 2 * i, gids[i]);
+        k = 1;
     }
-
-    /* Format 12. */
-    if (len12) {
-        s = t + off12;
-        put16(s, 12);
-        put16(s + 2, 0);
-        put32(s + 4, (uint32_t)len12);
-        put32(s + 8, 0);
-        put32(s + 12, (uint32_t)ngroups);
-        s += 16;
-        for (i = 0; i < n; i = j + 1, s += 12) {
-            for (j = i; j + 1 < n && p[j + 1].cp == p[j].cp + 1 &&
-                        p[j + 1].gid == p[j].gid + 1; j++)
-                ;
-            put32(s, p[i].cp);
-            put32(s + 4, p[j].cp);
-            put32(s + 8, p[i].gid);
-        }
-    }
-    blob = hb_blob_create((const char *)t, (unsigned)total,
+    put16(starts + 2 * k, 0xFFFF);
+    put16(ends + 2 * k, 0xFFFF);
+    put16(deltas + 2 * k, 1);
+    put16(ranges + 2 * k, 0);
+    return hb_blob_create((const char *)t, (unsigned)total,
                           HB_MEMORY_MODE_READONLY, t, free);
-    t = NULL;
-done:
-    free(t);
-    return blob;
 }
 
-/* Rebuilds the subset font SUB so that each non-BMP code point ASTRAL[i]
- * is also reachable through the BMP stand-in STANDIN[i]: a new cmap (see
- * build_cmap) replaces the old one, every other table is copied.  Returns
- * the new font file as a blob owned by the caller, or NULL. */
-static hb_blob_t *add_standins(hb_face_t *sub, const hb_set_t *unicodes,
-                               const uint32_t *astral, const uint16_t *standin,
-                               size_t nastral)
+/* Rebuilds the subset font SUB so that its cmap maps the stand-in
+ * SI_BASE + k of each code point CPS[k] (N of them, N <= SI_MAX) to the
+ * code point's glyph, which goes to GIDS[k]; every other table is copied.
+ * Returns the new font file as a blob owned by the caller, or NULL (a code
+ * point missing from the subset, or HarfBuzz out of memory). */
+static hb_blob_t *rebuild_cmap(hb_face_t *sub, const uint32_t *cps, size_t n,
+                               uint16_t *gids)
 {
     hb_blob_t *subblob = hb_face_reference_blob(sub);
     hb_face_t *src = hb_face_create(subblob, 0);
     hb_font_t *font = hb_font_create(src);
     hb_face_t *builder = NULL;
     hb_blob_t *cmap = NULL, *out = NULL;
-    fs_cmap_pair *pairs = NULL;
-    size_t n = 0;
-    hb_codepoint_t cp = HB_SET_VALUE_INVALID, gid;
+    hb_codepoint_t gid;
     hb_tag_t tags[64];
     unsigned ntags, start = 0;
 
-    pairs = fs_xmalloc((hb_set_get_population(unicodes) + nastral + 1) *
-                       sizeof *pairs);
-    while (hb_set_next(unicodes, &cp))
-        if (hb_font_get_nominal_glyph(font, cp, &gid)) {
-            pairs[n].cp = cp;
-            pairs[n].gid = gid;
-            n++;
-        }
-    for (size_t i = 0; i < nastral; i++) {
-        if (!hb_font_get_nominal_glyph(font, astral[i], &gid))
+    for (size_t k = 0; k < n; k++) {
+        if (!hb_font_get_nominal_glyph(font, cps[k], &gid) || gid == 0 ||
+            gid > 0xFFFF)
             goto done;
-        pairs[n].cp = standin[i];
-        pairs[n].gid = gid;
-        n++;
+        gids[k] = (uint16_t)gid;
     }
-    qsort(pairs, n, sizeof *pairs, pair_cmp);
-    cmap = build_cmap(pairs, n);
-    if (!cmap)
-        goto done;
+    cmap = build_cmap(gids, n);
 
     builder = hb_face_builder_create();
     do {
@@ -1016,7 +930,6 @@ static hb_blob_t *add_standins(hb_face_t *sub, const hb_set_t *unicodes,
         out = NULL;
     }
 done:
-    free(pairs);
     hb_face_destroy(builder);
     hb_blob_destroy(cmap);
     hb_font_destroy(font);
@@ -1052,8 +965,7 @@ void fs_pdf_fonts_free(fs_pdf_fonts *pf)
     for (int f = 0; f < FS_ROLE_COUNT; f++) {
         hb_set_destroy(pf->f[f].used);
         free(pf->f[f].name);
-        free(pf->f[f].astral);
-        free(pf->f[f].standin);
+        free(pf->f[f].cps);
     }
     free(pf);
 }
@@ -1067,6 +979,50 @@ void fs_pdf_fonts_use(fs_pdf_fonts *pf, int face, uint32_t cp)
     hb_set_add(pf->f[face].used, cp);
 }
 
+/* Writes DATA[0..LEN) to FD.  Returns 0, or -1 with errno set. */
+static int write_all(int fd, const char *data, size_t len)
+{
+    size_t off = 0;
+
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = ENOSPC;
+            return -1;
+        }
+        off += (size_t)w;
+    }
+    return 0;
+}
+
+/* Puts the font bytes DATA[0..LEN) into an anonymous in-memory file
+ * (memfd_create) and returns a malloc'd name libharu can open it by,
+ * /proc/self/fd/N, with the descriptor in *FD, to be closed once libharu
+ * has opened the file.  Returns NULL where the system has no such files
+ * (or no /proc): the caller then falls back to write_temp_font. */
+static char *memfd_font(const char *data, size_t len, int *fd)
+{
+    char *name;
+    int f;
+
+    *fd = -1;
+    f = memfd_create("fivestar-font", MFD_CLOEXEC);
+    if (f < 0)
+        return NULL;
+    name = fs_printf("/proc/self/fd/%d", f);
+    if (write_all(f, data, len) < 0 || access(name, R_OK) != 0) {
+        close(f);
+        free(name);
+        return NULL;
+    }
+    *fd = f;
+    return name;
+}
+
 /* Writes the font bytes DATA[0..LEN) to a new file in $TMPDIR (or /tmp)
  * and returns its malloc'd name, or NULL with the reason in DIAGS. */
 static char *write_temp_font(const char *data, size_t len, const char *what,
@@ -1075,7 +1031,6 @@ static char *write_temp_font(const char *data, size_t len, const char *what,
     const char *dir = getenv("TMPDIR");
     char *name;
     int fd;
-    size_t off = 0;
 
     if (!dir || !dir[0])
         dir = "/tmp";
@@ -1087,17 +1042,10 @@ static char *write_temp_font(const char *data, size_t len, const char *what,
                    strerror(errno));
         goto fail;
     }
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            font_error(diags, what, 0, "cannot write the temporary font "
-                       "file %s: %s", name, strerror(w < 0 ? errno : ENOSPC));
-            goto fail;
-        }
-        off += (size_t)w;
+    if (write_all(fd, data, len) < 0) {
+        font_error(diags, what, 0, "cannot write the temporary font "
+                   "file %s: %s", name, strerror(errno));
+        goto fail;
     }
     if (close(fd) != 0) {
         fd = -1;
@@ -1115,40 +1063,33 @@ fail:
     return NULL;
 }
 
+/* Writes the low 16 bits of V as four upper-case hex digits at P and
+ * returns the end. */
+static char *hex4(char *p, unsigned v)
+{
+    static const char digits[] = "0123456789ABCDEF";
+
+    for (int shift = 12; shift >= 0; shift -= 4)
+        *p++ = digits[(v >> shift) & 0xF];
+    return p;
+}
+
 /* Replaces the content of the font's ToUnicode stream by a valid CMap
- * (CMapType 2, bfchar only) for the BMP code points of USED plus the
- * stand-ins, which map to the UTF-16 surrogate pairs of ASTRAL.  The stale
+ * (CMapType 2, bfchar only) that maps the stand-in SI_BASE + k to CPS[k]
+ * (N of them), as UTF-16: a surrogate pair outside the BMP.  The stale
  * code-to-CID keys libharu put in the stream dictionary are removed.
  * Returns 0 or -1 (libharu failed). */
-static int write_tounicode(HPDF_Font font, const hb_set_t *used,
-                           const uint32_t *astral, const uint16_t *standin,
-                           size_t nastral)
+static int write_tounicode(HPDF_Font font, const uint32_t *cps, size_t n)
 {
     static const char *const stale[] = {
         "Type", "CMapName", "CIDSystemInfo", "WMode", "UseCMap"
     };
     HPDF_Dict tu = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
-    fs_cmap_pair *e = NULL;
     fs_buf b = {0};
-    size_t n = 0;
-    hb_codepoint_t cp = HB_SET_VALUE_INVALID;
     int ret = -1;
 
     if (!tu || !tu->stream)
         goto done;
-    e = fs_xmalloc((hb_set_get_population(used) + nastral + 1) * sizeof *e);
-    while (hb_set_next(used, &cp) && cp <= 0xFFFF) {
-        e[n].cp = cp;
-        e[n].gid = cp;              /* here: the Unicode value to map to */
-        n++;
-    }
-    for (size_t i = 0; i < nastral; i++) {
-        e[n].cp = standin[i];
-        e[n].gid = astral[i];
-        n++;
-    }
-    qsort(e, n, sizeof *e, pair_cmp);
-
     fs_buf_adds(&b,
         "/CIDInit /ProcSet findresource begin\n"
         "12 dict begin\n"
@@ -1164,16 +1105,23 @@ static int write_tounicode(HPDF_Font font, const hb_set_t *used,
 
         fs_buf_printf(&b, "%zu beginbfchar\n", m);
         for (size_t k = i; k < i + m; k++) {
-            uint32_t u = e[k].gid;
+            char line[24], *p = line;
+            uint32_t u = cps[k];
 
+            *p++ = '<';
+            p = hex4(p, (unsigned)(SI_BASE + k));
+            *p++ = '>';
+            *p++ = ' ';
+            *p++ = '<';
             if (u > 0xFFFF) {
                 u -= 0x10000;
-                fs_buf_printf(&b, "<%04X> <%04X%04X>\n", (unsigned)e[k].cp,
-                              (unsigned)(0xD800 + (u >> 10)),
-                              (unsigned)(0xDC00 + (u & 0x3FF)));
+                p = hex4(p, 0xD800 + (u >> 10));
+                p = hex4(p, 0xDC00 + (u & 0x3FF));
             } else
-                fs_buf_printf(&b, "<%04X> <%04X>\n", (unsigned)e[k].cp,
-                              (unsigned)u);
+                p = hex4(p, u);
+            *p++ = '>';
+            *p++ = '\n';
+            fs_buf_add(&b, line, (size_t)(p - line));
         }
         fs_buf_adds(&b, "endbfchar\n");
     }
@@ -1192,13 +1140,192 @@ static int write_tounicode(HPDF_Font font, const hb_set_t *used,
     ret = 0;
 done:
     fs_buf_free(&b);
-    free(e);
     return ret;
 }
 
+/* Cuts the font's CIDToGIDMap, which libharu 2.3.0 writes for all 65,536
+ * CIDs (131,070 bytes to compress), to the CIDs in use: 0 .. SI_BASE + N - 1,
+ * the stand-in SI_BASE + k mapping to GIDS[k] and every CID below SI_BASE
+ * to glyph 0 (no CID beyond the stream is ever drawn).  Checks first that
+ * libharu read the rebuilt cmap as we wrote it, since its /W widths come
+ * from that reading.  Returns 0 or -1. */
+static int write_cidtogidmap(HPDF_Font font, HPDF_FontDef def,
+                             const uint16_t *gids, size_t n)
+{
+    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
+    HPDF_Dict map = attr ? attr->map_stream : NULL;
+    size_t len = 2 * (SI_BASE + n);
+    unsigned char *b = NULL;
+    int ret = -1;
+
+    if (!map || !map->stream || !def)
+        goto done;
+    b = fs_xcalloc(1, len);
+    for (size_t k = 0; k < n; k++) {
+        if (HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)(SI_BASE + k)) != gids[k])
+            goto done;
+        put16(b + 2 * (SI_BASE + k), gids[k]);
+    }
+    HPDF_MemStream_FreeData(map->stream);
+    if (HPDF_Stream_Write(map->stream, b, (HPDF_UINT)len) != HPDF_OK)
+        goto done;
+    ret = 0;
+done:
+    free(b);
+    return ret;
+}
+
+/* HPDF_Dict write_fn of a FontFile2 stream holding data we deflated:
+ * names the filter (libharu drops /Filter from a stream it does not
+ * compress itself). */
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+/* Gives FONT, just made by HPDF_GetFont from the TrueType definition DEF
+ * of PDF, its FontDescriptor, with the keys libharu 2.3.0 writes, and a
+ * FontFile2 stream holding the font file BLOB (the very file libharu
+ * loaded), deflated with libdeflate at FONT_DEFLATE_LEVEL when the
+ * document compresses fonts.  libharu would make both at save time by
+ * re-reading every table of the subset from the font file, re-assembling
+ * them and deflating them with zlib.  Returns 0, or -1 when libharu
+ * failed (its error is set) or had made a descriptor already. */
+static int attach_fontfile(HPDF_Doc pdf, HPDF_Font font, HPDF_FontDef def,
+                           hb_blob_t *blob)
+{
+    HPDF_TTFontDefAttr attr = def ? (HPDF_TTFontDefAttr)def->attr : NULL;
+    HPDF_Dict desc, data;
+    HPDF_STATUS ret = HPDF_OK;
+    unsigned len = 0;
+    const char *bytes = hb_blob_get_data(blob, &len);
+    unsigned char *z = NULL;
+    size_t zlen = 0;
+
+    if (!attr || def->descriptor || !pdf->xref)
+        return -1;
+    data = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    desc = HPDF_Dict_New(pdf->mmgr);
+    if (!data || !desc)
+        return -1;
+    ret += HPDF_Dict_AddNumber(data, "Length1", (HPDF_INT32)len);
+    ret += HPDF_Dict_AddNumber(data, "Length2", 0);
+    ret += HPDF_Dict_AddNumber(data, "Length3", 0);
+    if (font->filter & HPDF_STREAM_FILTER_FLATE_DECODE) {
+        struct libdeflate_compressor *c =
+            libdeflate_alloc_compressor(FONT_DEFLATE_LEVEL);
+
+        if (c) {
+            size_t cap = libdeflate_zlib_compress_bound(c, len);
+
+            z = fs_xmalloc(cap);
+            zlen = libdeflate_zlib_compress(c, bytes, len, z, cap);
+            libdeflate_free_compressor(c);
+        }
+    }
+    if (zlen) {
+        data->write_fn = write_flate_filter;
+        ret += HPDF_Stream_Write(data->stream, z, (HPDF_UINT)zlen);
+    } else
+        ret += HPDF_Stream_Write(data->stream, (const HPDF_BYTE *)bytes, len);
+    free(z);
+    ret += HPDF_Xref_Add(pdf->xref, desc);
+    if (ret != HPDF_OK)
+        return -1;
+    ret += HPDF_Dict_Add(desc, "FontFile2", data);
+    ret += HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+    ret += HPDF_Dict_AddNumber(desc, "Ascent", def->ascent);
+    ret += HPDF_Dict_AddNumber(desc, "Descent", def->descent);
+    ret += HPDF_Dict_AddNumber(desc, "Flags", (HPDF_INT32)def->flags);
+    ret += HPDF_Dict_Add(desc, "FontBBox",
+                         HPDF_Box_Array_New(pdf->mmgr, def->font_bbox));
+    ret += HPDF_Dict_AddName(desc, "FontName", attr->base_font);
+    ret += HPDF_Dict_AddNumber(desc, "ItalicAngle", def->italic_angle);
+    ret += HPDF_Dict_AddNumber(desc, "StemV", def->stemv);
+    ret += HPDF_Dict_AddNumber(desc, "XHeight", def->x_height);
+    if (ret != HPDF_OK)
+        return -1;
+    def->descriptor = desc;
+    return 0;
+}
+
+/* HPDF_GetFont (PDF, NAME, "UTF-8") for a subset whose cmap maps the N
+ * stand-ins SI_BASE .. SI_BASE + N - 1, made cheap.  For the UTF-8 encoder
+ * libharu 2.3.0's CIDFontType2_New looks up all 65,536 BMP code points in
+ * the cmap and computes 65,535 widths and a 131,070-byte CIDToGIDMap;
+ * for a CMap encoder (to_unicode_fn == HPDF_CMapEncoder_ToUnicode) it
+ * visits only the codes of the encoder's cid_map, with their CIDs and
+ * Unicode values from cid_map and unicode_map, up to the highest CID.  So
+ * for the duration of the call the UTF-8 encoder poses as a CMap encoder
+ * whose only codes are the stand-ins, each its own CID and Unicode value,
+ * plus SI_BASE + N, because libharu leaves out the highest CID (it maps to
+ * no glyph).  The UTF-8 encoder does not use cid_map (except its first
+ * bytes, where it keeps the state of its UTF-8 parser) nor unicode_map; all
+ * of it is restored.  The result is the same font as from plain
+ * HPDF_GetFont, but with /W and CIDToGIDMap limited to the CIDs below
+ * SI_BASE + N.  Falls back to plain HPDF_GetFont when the encoder is not
+ * as expected. */
+static HPDF_Font get_font(HPDF_Doc pdf, const char *name, size_t n)
+{
+    HPDF_Encoder enc = HPDF_GetEncoder(pdf, "UTF-8");
+    HPDF_CMapEncoderAttr ea;
+    HPDF_Encoder_ToUnicode_Func utf8_fn;
+    HPDF_UINT16 row0[256];
+    HPDF_UNICODE *old_u;
+    HPDF_UINT16 *old_c;
+    HPDF_Font font;
+
+    if (!enc || enc->type != HPDF_ENCODER_TYPE_DOUBLE_BYTE || !enc->attr ||
+        enc->to_unicode_fn == HPDF_CMapEncoder_ToUnicode ||
+        SI_BASE + n > 0xFFFF)
+        return HPDF_GetFont(pdf, name, "UTF-8");
+    ea = (HPDF_CMapEncoderAttr)enc->attr;
+    {
+        /* No code of its own beyond row 0 (the parser state). */
+        const HPDF_UINT16 *c = ea->cid_map[1];
+        unsigned any = 0;
+
+        for (size_t i = 0; i < 255 * 256; i++)
+            any |= c[i];
+        if (any)
+            return HPDF_GetFont(pdf, name, "UTF-8");
+    }
+
+    old_u = fs_xmalloc((n + 1) * sizeof *old_u);
+    old_c = fs_xmalloc((n + 1) * sizeof *old_c);
+    memcpy(row0, ea->cid_map[0], sizeof row0);
+    memset(ea->cid_map[0], 0, sizeof row0);
+    for (size_t k = 0; k <= n; k++) {
+        unsigned c = (unsigned)(SI_BASE + k);
+
+        old_u[k] = ea->unicode_map[c >> 8][c & 0xFF];
+        old_c[k] = ea->cid_map[c >> 8][c & 0xFF];
+        ea->unicode_map[c >> 8][c & 0xFF] = (HPDF_UNICODE)c;
+        ea->cid_map[c >> 8][c & 0xFF] = (HPDF_UINT16)c;
+    }
+    utf8_fn = enc->to_unicode_fn;
+    enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
+
+    font = HPDF_GetFont(pdf, name, "UTF-8");
+
+    enc->to_unicode_fn = utf8_fn;
+    for (size_t k = 0; k <= n; k++) {
+        unsigned c = (unsigned)(SI_BASE + k);
+
+        ea->unicode_map[c >> 8][c & 0xFF] = old_u[k];
+        ea->cid_map[c >> 8][c & 0xFF] = old_c[k];
+    }
+    memcpy(ea->cid_map[0], row0, sizeof row0);
+    free(old_u);
+    free(old_c);
+    return font;
+}
+
 /* Subsets face F for the code points recorded in PF, loads the subset into
- * PDF and fixes its ToUnicode (see fs_pdf_fonts_embed).  Returns FS_OK,
- * FS_E_FONT, FS_E_PDF or FS_E_NOMEM (HarfBuzz out of memory). */
+ * PDF and fixes its ToUnicode and CIDToGIDMap (see fs_pdf_fonts_embed).
+ * Returns FS_OK, FS_E_FONT, FS_E_PDF or FS_E_NOMEM (HarfBuzz out of
+ * memory). */
 static fs_error embed_face(fs_pdf_fonts *pf, int f, HPDF_Doc pdf,
                            fs_diags *diags)
 {
@@ -1208,7 +1335,9 @@ static fs_error embed_face(fs_pdf_fonts *pf, int f, HPDF_Doc pdf,
     hb_face_t *sub = NULL;
     hb_blob_t *blob = NULL;
     hb_codepoint_t cp = HB_SET_VALUE_INVALID, gid;
+    uint16_t *gids = NULL;
     char *tmp = NULL;
+    int mfd = -1;
     const char *name;
     const char *data;
     unsigned len = 0;
@@ -1219,35 +1348,23 @@ static fs_error embed_face(fs_pdf_fonts *pf, int f, HPDF_Doc pdf,
         err = FS_E_NOMEM;
         goto done;
     }
-    /* The code points the face draws; non-BMP ones get stand-ins counted
-     * down from U+F8FF, skipping code points the text itself uses. */
-    pfc->astral = fs_xmalloc((hb_set_get_population(pfc->used) + 1) *
-                             sizeof *pfc->astral);
-    pfc->standin = fs_xmalloc((hb_set_get_population(pfc->used) + 1) *
-                              sizeof *pfc->standin);
-    {
-        uint32_t next = PUA_LAST;
-
-        while (hb_set_next(pfc->used, &cp)) {
-            if (!face_glyph(fc, cp, &gid))
-                continue;
-            hb_set_add(unicodes, cp);
-            if (cp <= 0xFFFF)
-                continue;
-            while (next >= PUA_FIRST && hb_set_has(pfc->used, next))
-                next--;
-            if (next < PUA_FIRST) {
-                font_error(diags, fc->path, 0, "too many characters outside "
-                           "the BMP for the private-use area");
-                goto done;
-            }
-            pfc->astral[pfc->nastral] = cp;
-            pfc->standin[pfc->nastral] = (uint16_t)next--;
-            pfc->nastral++;
-        }
+    /* The code points the face draws, in ascending order (hb_set_next). */
+    pfc->cps = fs_xmalloc((hb_set_get_population(pfc->used) + 1) *
+                          sizeof *pfc->cps);
+    while (hb_set_next(pfc->used, &cp)) {
+        if (!face_glyph(fc, cp, &gid))
+            continue;
+        hb_set_add(unicodes, cp);
+        pfc->cps[pfc->ncps++] = cp;
     }
     if (!hb_set_allocation_successful(unicodes)) {
         err = FS_E_NOMEM;
+        goto done;
+    }
+    if (pfc->ncps > SI_MAX) {
+        font_error(diags, fc->path, 0, "too many different characters (%zu) "
+                   "for one font of a PDF; the limit is %u", pfc->ncps,
+                   SI_MAX);
         goto done;
     }
 
@@ -1257,11 +1374,8 @@ static fs_error embed_face(fs_pdf_fonts *pf, int f, HPDF_Doc pdf,
                    "(face %d)", fc->index);
         goto done;
     }
-    if (pfc->nastral)
-        blob = add_standins(sub, unicodes, pfc->astral, pfc->standin,
-                            pfc->nastral);
-    else
-        blob = hb_face_reference_blob(sub);
+    gids = fs_xmalloc((pfc->ncps + 1) * sizeof *gids);
+    blob = rebuild_cmap(sub, pfc->cps, pfc->ncps, gids);
     data = blob ? hb_blob_get_data(blob, &len) : NULL;
     if (!data || len == 0) {
         font_error(diags, fc->path, 0, "could not build the font subset "
@@ -1269,13 +1383,22 @@ static fs_error embed_face(fs_pdf_fonts *pf, int f, HPDF_Doc pdf,
         goto done;
     }
 
-    tmp = write_temp_font(data, len, fc->path, diags);
-    if (!tmp)
-        goto done;
+    /* libharu 2.3.0 loads fonts from files only: an in-memory file, or a
+     * temporary one.  libharu keeps the file open (and would read the
+     * glyphs from it at save time without attach_fontfile); its open
+     * descriptor keeps the data alive once ours is closed or the file is
+     * unlinked. */
+    tmp = memfd_font(data, len, &mfd);
+    if (!tmp) {
+        tmp = write_temp_font(data, len, fc->path, diags);
+        if (!tmp)
+            goto done;
+    }
     name = HPDF_LoadTTFontFromFile(pdf, tmp, HPDF_TRUE);
-    /* libharu keeps the file open and reads the glyphs at save time; the
-     * open descriptor keeps the data of the unlinked file alive. */
-    unlink(tmp);
+    if (mfd >= 0)
+        close(mfd);
+    else
+        unlink(tmp);
     if (!name) {
         font_error(diags, fc->path, 0, "libharu could not load the font "
                    "subset (error 0x%04lX)", (unsigned long)HPDF_GetError(pdf));
@@ -1301,17 +1424,31 @@ static fs_error embed_face(fs_pdf_fonts *pf, int f, HPDF_Doc pdf,
             memset(attr->glyph_tbl.flgs, 1, attr->num_glyphs);
     }
 
-    pfc->font = HPDF_GetFont(pdf, name, "UTF-8");
+    pfc->font = get_font(pdf, name, pfc->ncps);
     if (!pfc->font) {
         font_error(diags, fc->path, 0, "libharu could not create the font "
                    "(error 0x%04lX)", (unsigned long)HPDF_GetError(pdf));
         err = FS_E_PDF;
         goto done;
     }
-    if (write_tounicode(pfc->font, pfc->used, pfc->astral, pfc->standin,
-                        pfc->nastral) < 0) {
+    if (write_cidtogidmap(pfc->font, def, gids, pfc->ncps) < 0) {
+        pfc->font = NULL;
+        font_error(diags, fc->path, 0, "could not rewrite the CIDToGIDMap "
+                   "(error 0x%04lX)", (unsigned long)HPDF_GetError(pdf));
+        err = FS_E_PDF;
+        goto done;
+    }
+    if (write_tounicode(pfc->font, pfc->cps, pfc->ncps) < 0) {
         pfc->font = NULL;
         font_error(diags, fc->path, 0, "could not rewrite the ToUnicode CMap "
+                   "(error 0x%04lX)", (unsigned long)HPDF_GetError(pdf));
+        err = FS_E_PDF;
+        goto done;
+    }
+    if (attach_fontfile(pdf, pfc->font, def, blob) < 0 &&
+        HPDF_GetError(pdf) != HPDF_OK) {
+        pfc->font = NULL;
+        font_error(diags, fc->path, 0, "could not store the font file "
                    "(error 0x%04lX)", (unsigned long)HPDF_GetError(pdf));
         err = FS_E_PDF;
         goto done;
@@ -1319,6 +1456,7 @@ static fs_error embed_face(fs_pdf_fonts *pf, int f, HPDF_Doc pdf,
     err = FS_OK;
 done:
     free(tmp);
+    free(gids);
     hb_blob_destroy(blob);
     hb_face_destroy(sub);
     hb_set_destroy(unicodes);
@@ -1330,9 +1468,9 @@ done:
  * in the document's error state).  Besides FS_OK, FS_E_FONT and FS_E_PDF
  * it may return FS_E_NOMEM when HarfBuzz runs out of memory.  The caller's
  * libharu error handler must return (not longjmp): a jump out of
- * HPDF_LoadTTFontFromFile would leak memory and leave the temporary subset
- * file behind.  Otherwise each temporary file is unlinked right after
- * libharu has opened it.
+ * HPDF_LoadTTFontFromFile would leak memory and a descriptor, or leave a
+ * temporary subset file behind.  Otherwise each in-memory file is closed,
+ * or temporary file unlinked, right after libharu has opened it.
  * Faces are embedded in face order, so libharu's subset tags (HPDFAA+,
  * HPDFAB+, ...) are stable.  Must be called once; a second call fails with
  * FS_E_PDF. */
@@ -1367,9 +1505,11 @@ HPDF_Font fs_pdf_fonts_get(const fs_pdf_fonts *pf, int face)
     return pf->f[face].font;
 }
 
-/* See fs-font.h.  A non-BMP code point that was not recorded with
- * fs_pdf_fonts_use has no stand-in and is passed through (libharu then
- * draws a space); invalid code points become U+FFFD.  Never returns NULL
+/* See fs-font.h.  Before the face is embedded the code points pass
+ * through unchanged.  Once it is, a code point that was not recorded with
+ * fs_pdf_fonts_use (or that the face lacks) has no stand-in and becomes
+ * U+FFFF, which no subset maps: libharu draws the face's .notdef glyph.
+ * Invalid code points are treated as U+FFFD.  Never returns NULL
  * (allocation failure aborts). */
 char *fs_pdf_fonts_encode(const fs_pdf_fonts *pf, int face,
                           const uint32_t *cps, size_t n)
@@ -1378,27 +1518,61 @@ char *fs_pdf_fonts_encode(const fs_pdf_fonts *pf, int face,
     char *out = fs_xmalloc(4 * n + 1);
     size_t len = 0;
 
+    if (pfc && !pfc->font)
+        pfc = NULL;
     for (size_t i = 0; i < n; i++) {
         uint32_t cp = cps[i];
 
         if (!cp_valid(cp))
             cp = 0xFFFD;
-        if (cp > 0xFFFF && pfc) {
-            size_t lo = 0, hi = pfc->nastral;
+        if (pfc) {
+            size_t lo = 0, hi = pfc->ncps;
 
             while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
 
-                if (pfc->astral[mid] < cp)
+                if (pfc->cps[mid] < cp)
                     lo = mid + 1;
                 else
                     hi = mid;
             }
-            if (lo < pfc->nastral && pfc->astral[lo] == cp)
-                cp = pfc->standin[lo];
+            if (lo < pfc->ncps && pfc->cps[lo] == cp)
+                cp = (uint32_t)(SI_BASE + lo);
+            else
+                cp = 0xFFFF;
         }
         len += fs_utf8_encode(cp, out + len);
     }
     out[len] = 0;
     return out;
+}
+
+/* ------------------------------------------------------------------------
+ * libharu's memory helpers.
+ * ---------------------------------------------------------------------- */
+
+/* libharu 2.3.0 clears and copies all its memory through HPDF_MemSet and
+ * HPDF_MemCpy, one byte at a time: its memory streams, the 128 KB tables
+ * of every font and of the UTF-8 encoder.  libharu calls them through its
+ * PLT, so these definitions, exported from the executable because libharu
+ * refers to them, take their place; they do the same (libharu's return
+ * the end of the area) with the C library's vectorised functions.  Only
+ * the speed changes: the PDFs are byte for byte the same. */
+HPDF_BYTE *HPDF_MemCpy(HPDF_BYTE *out, const HPDF_BYTE *in, HPDF_UINT n);
+void *HPDF_MemSet(void *s, HPDF_BYTE c, HPDF_UINT n);
+
+HPDF_BYTE *HPDF_MemCpy(HPDF_BYTE *out, const HPDF_BYTE *in, HPDF_UINT n)
+{
+    if (!n)
+        return out;
+    memmove(out, in, n);
+    return out + n;
+}
+
+void *HPDF_MemSet(void *s, HPDF_BYTE c, HPDF_UINT n)
+{
+    if (!n)
+        return s;
+    memset(s, c, n);
+    return (HPDF_BYTE *)s + n;
 }

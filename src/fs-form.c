@@ -129,7 +129,7 @@ static const char *ctx_where(unsigned ctx, char *buf, size_t size)
     buf[0] = '\0';
     for (unsigned i = 0; i < sizeof where / sizeof *where; i++)
         if (ctx & (1u << i)) {
-            int k = snprintf(buf + used, size - used, "%s%s", used ? "或" : "", where[i]);
+            int k = snprintf(buf + used, size - used, "%s%s", used ? "；" : "", where[i]);
             if (k < 0 || (size_t)k >= size - used)
                 break;
             used += (size_t)k;
@@ -569,9 +569,9 @@ static void parse_text(loader *ld, xmlNodePtr node, const char *text,
                        (const char *)node->name, (int)k, s + 1);
         else if (!(def->ctx & ctx)) {
             char where[512];
-            load_error(ld, node, "占位符 {%s} 只能用在%s中，不能用在 <%s> 中",
-                       def->name, ctx_where(def->ctx, where, sizeof where),
-                       (const char *)node->name);
+            load_error(ld, node, "占位符 {%s} 不能用在 <%s> 中（可用于：%s）",
+                       def->name, (const char *)node->name,
+                       ctx_where(def->ctx, where, sizeof where));
         }
         else
             add_seg(p, (tseg){SEG_VAR, NULL, def->id, 0, 0});

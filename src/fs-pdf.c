@@ -40,6 +40,7 @@
 #define _GNU_SOURCE
 #include "fs-pdf.h"
 #include "fs-pdf-draw.h"
+#include "fs-pdfa.h"
 #include "fs-text.h"
 
 #include <math.h>
@@ -1593,6 +1594,8 @@ fs_error fs_pdf_render(const fs_doc *doc, const fs_fontset *fonts,
         draw_rules(&rc, &rc.pages[i], page);
         draw_text(&rc, &rc.pages[i], page);
     }
+    if (!he.code && fs_pdfa_apply(pdf, doc, diags) != FS_OK)
+        goto done;
     if (!he.code)
         HPDF_SaveToStream(pdf);
     if (he.code) {

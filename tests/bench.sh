@@ -53,3 +53,14 @@ echo "render all four forms: median $ms ms, peak $mb MB"
 
 ms=$(median_ms "$BIN" validate "$EXAMPLE")
 echo "validate: median $ms ms"
+
+# Batch (issue 6): N generated dossiers in one run, all forms, PDF + DOCX.
+# Target ≥ 100 dossiers per second, time growing linearly with N.
+sh tests/gen-dossiers.sh 300 "$tmp/gen" >/dev/null
+for n in 150 300; do
+    files=$(ls "$tmp"/gen/gen-*.xml | head -n "$n")
+    t0=$(now_ns); "$BIN" render $files -o "$tmp/batch$n" >/dev/null 2>&1 || true; t1=$(now_ns)
+    awk -v n="$n" -v ns=$((t1 - t0)) 'BEGIN { s = ns / 1e9; printf "render %d dossiers (all forms, PDF + DOCX): %.2f s, %.1f dossiers/s   [target: 100/s]\n", n, s, n / s }'
+done
+t0=$(now_ns); "$BIN" stats "$tmp"/gen/gen-*.xml -o "$tmp/stats.pdf" >/dev/null 2>&1; t1=$(now_ns)
+awk -v ns=$((t1 - t0)) 'BEGIN { printf "stats over 300 dossiers: %.2f s\n", ns / 1e9 }'

@@ -545,6 +545,8 @@ START_TEST(test_bad_encoding)
 }
 END_TEST
 
+/* The suite: disk faults (with long timeouts, for valgrind), then fonts,
+ * templates and input. */
 static Suite *faults_suite(void)
 {
     Suite *s = suite_create("faults");
@@ -567,6 +569,8 @@ static Suite *faults_suite(void)
     return s;
 }
 
+/* Finds out whether mounts are possible, renders the reference forms,
+ * then runs the suite. */
 int main(void)
 {
     const char *bin = getenv("FIVESTAR");

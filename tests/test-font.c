@@ -523,6 +523,18 @@ static void on_hpdf_error(HPDF_STATUS e, HPDF_STATUS detail, void *user)
             (unsigned long)e, (unsigned long)detail);
 }
 
+/* The first occurrence of the string NEEDLE in the LEN bytes at HAY (which
+ * may hold NUL bytes), or NULL. */
+static const char *mem_find(const char *hay, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+
+    for (size_t i = 0; n <= len && i <= len - n; i++)
+        if (hay[i] == needle[0] && memcmp(hay + i, needle, n) == 0)
+            return hay + i;
+    return NULL;
+}
+
 /* Draws SAMPLE in 16 pt on an A4 page with the default fonts (role song)
  * and saves it to OUT.  When CALLER_UTF is set, HPDF_UseUTFEncodings is
  * called before fs_pdf_fonts_embed (which must then not call it again).
@@ -584,12 +596,14 @@ static int make_pdf(const char *out, int caller_utf, char **encoded_kai)
                          (int)(w * 1000 + 0.5));
         if (encoded_kai && faces[i] == fs_fontset_role_face(fs, FS_ROLE_KAI)) {
             /* libharu finds a glyph for the stand-in in the rebuilt cmap
-             * (it builds the CIDToGIDMap from it). */
+             * (it builds the CIDToGIDMap from it), and none for the real
+             * code point. */
             HPDF_Font font = fs_pdf_fonts_get(pf, faces[i]);
             HPDF_FontDef def = HPDF_GetFontDef(pdf, HPDF_Font_GetFontName(font));
 
             ck_assert_ptr_nonnull(def);
-            ck_assert_uint_ne(HPDF_TTFontDef_GetGlyphid(def, 0xF8FF), 0);
+            ck_assert_uint_ne(HPDF_TTFontDef_GetGlyphid(def, 0x0100), 0);
+            ck_assert_uint_eq(HPDF_TTFontDef_GetGlyphid(def, 0x4E2D), 0);
             *encoded_kai = fs_strdup(s);
         }
         free(s);
@@ -631,9 +645,10 @@ START_TEST(test_pdf)
         unsetenv("TMPDIR");
     ck_assert_int_eq(nfaces, 4);     /* song, latin, fallback, kai */
 
-    /* 𠮷 is drawn through its private-use stand-in U+F8FF. */
+    /* 𠮷, the only character of the kai face, is drawn through the first
+     * stand-in, U+0100. */
     ck_assert_ptr_nonnull(kai);
-    ck_assert_str_eq(kai, "\xEF\xA3\xBF");
+    ck_assert_str_eq(kai, "\xC4\x80");
 
     /* Two runs give the same bytes. */
     b1 = read_all(pdf1, &l1);
@@ -697,7 +712,7 @@ START_TEST(test_pdf)
     ck_assert_msg(strstr(out, "堃") != NULL, "text: %s", out);
     ck_assert_msg(strstr(out, "𠮷") != NULL, "text: %s", out);
     ck_assert_msg(strstr(out, "〓") != NULL, "text: %s", out);
-    ck_assert_msg(strstr(out, "\xEF\xA3\xBF") == NULL, "stand-in leaked");
+    ck_assert_msg(strstr(out, "\xC4\x80") == NULL, "stand-in leaked");
     free(cmd);
     free(out);
     free(err);
@@ -711,7 +726,8 @@ START_TEST(test_pdf)
     free(out);
     free(err);
 
-    /* The ToUnicode CMaps are bfchar, with a surrogate pair for 𠮷. */
+    /* The ToUnicode CMaps are bfchar from the stand-ins, in code point
+     * order (song: 〓 U+3013, 中, 文), with a surrogate pair for 𠮷. */
     cmd = fs_printf("qpdf --qdf --object-streams=disable '%s' '%s'", pdf1, qdf);
     ck_assert_int_eq(run(cmd, dir, &out, &err), 0);
     free(cmd);
@@ -721,9 +737,36 @@ START_TEST(test_pdf)
     ck_assert_ptr_nonnull(b1);
     ck_assert(strstr(b1, "begincidrange") == NULL);
     ck_assert(strstr(b1, "/CMapType 2 def") != NULL);
-    ck_assert(strstr(b1, "<F8FF> <D842DFB7>") != NULL);
-    ck_assert(strstr(b1, "<4E2D> <4E2D>") != NULL);
-    ck_assert(strstr(b1, "<5803> <5803>") != NULL);
+    ck_assert(strstr(b1, "<0100> <D842DFB7>") != NULL);
+    ck_assert(strstr(b1, "<0100> <3013>") != NULL);
+    ck_assert(strstr(b1, "<0101> <4E2D>") != NULL);
+    ck_assert(strstr(b1, "<0102> <6587>") != NULL);
+    ck_assert(strstr(b1, "<0100> <5803>") != NULL);
+    /* The CIDToGIDMaps cover the CIDs in use, not all 65,536 (qpdf --qdf
+     * writes each stream's length as the object after it). */
+    {
+        const char *m = b1, *end = b1 + l1;
+        int nmaps = 0;
+
+        while ((m = mem_find(m, (size_t)(end - m), "/CIDToGIDMap ")) != NULL) {
+            char *hdr = fs_printf("\n%ld 0 obj\n", strtol(m + 13, NULL, 10));
+            const char *o = mem_find(b1, l1, hdr), *len, *l;
+            char *lhdr;
+
+            ck_assert_ptr_nonnull(o);
+            len = mem_find(o, (size_t)(end - o), "/Length ");
+            ck_assert_ptr_nonnull(len);
+            lhdr = fs_printf("\n%ld 0 obj\n", strtol(len + 8, NULL, 10));
+            l = mem_find(b1, l1, lhdr);
+            ck_assert_ptr_nonnull(l);
+            ck_assert_int_lt(strtol(l + strlen(lhdr), NULL, 10), 1000);
+            free(lhdr);
+            free(hdr);
+            nmaps++;
+            m += 13;
+        }
+        ck_assert_int_eq(nmaps, nfaces);
+    }
     free(b1);
 
     remove_tree(dir);
@@ -742,8 +785,8 @@ START_TEST(test_encode)
     fs_fontset *fs = load_default();
     fs_pdf_fonts *pf = fs_pdf_fonts_new(fs);
     int kai = fs_fontset_role_face(fs, FS_ROLE_KAI);
-    /* The text uses U+F8FF itself, so the stand-in is U+F8FE. */
-    const uint32_t cps[] = { 0x4E2D, 0x20BB7, 0xF8FF, 0x2000B };
+    /* 中, 𠮷 and 文 are recorded, U+2000B is not. */
+    const uint32_t cps[] = { 0x4E2D, 0x20BB7, 0x6587, 0x2000B };
     char *s;
 
     for (size_t i = 0; i < 3; i++)
@@ -763,8 +806,10 @@ START_TEST(test_encode)
         fs_diags_clear(&d);
     }
     s = fs_pdf_fonts_encode(pf, kai, cps, 4);
-    /* 中, U+F8FE (stand-in), U+F8FF (itself), U+2000B (not recorded). */
-    ck_assert_str_eq(s, "中\xEF\xA3\xBE\xEF\xA3\xBF\xF0\xA0\x80\x8B");
+    /* The stand-ins count up from U+0100 in code point order: 中 U+0100,
+     * 文 U+0101, 𠮷 U+0102; U+2000B, not recorded, becomes U+FFFF (no
+     * glyph). */
+    ck_assert_str_eq(s, "\xC4\x80\xC4\x82\xC4\x81\xEF\xBF\xBF");
     free(s);
     s = fs_pdf_fonts_encode(pf, kai, cps, 0);
     ck_assert_str_eq(s, "");

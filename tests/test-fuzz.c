@@ -94,6 +94,8 @@ START_TEST(test_inputs_present)
 }
 END_TEST
 
+/* Lists the inputs of every target, loads the fonts once, runs the
+ * replay suite and frees what the entry points kept. */
 int main(void)
 {
     static const struct {

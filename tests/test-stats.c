@@ -9,10 +9,13 @@
  * dossier-format.md; warnings name the dossiers whose 是否达标 cannot be
  * decided; an invalid dossier writes nothing (exit 1) unless
  * --skip-invalid; the progress line only on a terminal; the same output
- * on a second run.
+ * on a second run; the template's <statistics>
+ * is checked when it is loaded (placeholders in their contexts, widths,
+ * one <roster>).
  */
 #include "testutil.h"
 #include "fivestar.h"
+#include "fs-form.h"
 
 static const char *const samples[] = {
     "mingli-2018", "hengtai-2018", "dalang-social-2018", "minimal-2018",
@@ -423,6 +426,80 @@ START_TEST(progress_on_a_terminal)
 }
 END_TEST
 
+/* Loads the forms template TEXT; returns the diagnostics (malloc'd) and
+ * whether it loaded, and with a 统计表, in *OK. */
+static char *load_forms(const char *text, int *ok)
+{
+    char *dir = tu_tmpdir(), *path, *out = NULL;
+    fs_diags diags = {0};
+    fs_error err;
+    fs_forms *f;
+    size_t n = 0;
+    FILE *mem;
+
+    if (asprintf(&path, "%s/forms.xml", dir) < 0)
+        abort();
+    tu_write(path, text, strlen(text));
+    f = fs_forms_load(path, &diags, &err);
+    *ok = f && fs_forms_has_statistics(f);
+    fs_forms_free(f);
+    mem = open_memstream(&out, &n);
+    fs_diags_print(&diags, mem);
+    fclose(mem);
+    fs_diags_clear(&diags);
+    free(path);
+    free(dir);
+    return out;
+}
+
+#define FORMS_HEAD "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<forms format=\"1\" id=\"t\">\n" \
+    "<scoresheet><title>T</title><scores>" \
+    "<column role=\"section\" width=\"30\">a</column><column role=\"number\" width=\"10\">b</column>" \
+    "<column role=\"standard\" width=\"100\">c</column><column role=\"score\" width=\"16\">d</column>" \
+    "<section><p>{label}</p></section></scores></scoresheet>\n" \
+    "<application><title>T</title><grid><column width=\"56\"/><column width=\"100\"/>" \
+    "<row><label>名称</label><value>{name}</value></row></grid></application>\n"
+#define LANDSCAPE "<page width=\"297\" height=\"210\" top=\"28\" bottom=\"26\" left=\"37\" right=\"35\"/>"
+
+START_TEST(template_statistics)
+{
+    int ok;
+    char *msg, *shipped = tu_read("templates/forms/dongguan-2018.xml", NULL);
+
+    /* The shipped template has one. */
+    msg = load_forms(shipped, &ok);
+    ck_assert_msg(ok, "%s", msg);
+    free(msg);
+    free(shipped);
+    /* Without <statistics> a template still loads, without a 统计表. */
+    msg = load_forms(FORMS_HEAD "</forms>\n", &ok);
+    ck_assert_msg(!ok && strcmp(msg, "") == 0, "%s", msg);
+    free(msg);
+    /* Its own landscape page: columns add up to 225 mm. */
+    msg = load_forms(FORMS_HEAD "<statistics>" LANDSCAPE "<title>{count}</title><roster>"
+                     "<column width=\"200\" value=\"{name}\">名称</column>"
+                     "<column width=\"25\" value=\"{compliant}\">是否达标</column>"
+                     "<group>{town}（{town_count}）</group></roster></statistics></forms>\n", &ok);
+    ck_assert_msg(ok, "%s", msg);
+    free(msg);
+    /* Placeholders out of their context, widths that do not fill the text
+     * block, no roster. */
+    msg = load_forms(FORMS_HEAD "<statistics>" LANDSCAPE "<title>{name}</title>\n<roster>"
+                     "<column width=\"200\" value=\"{count}\">名称</column>\n"
+                     "<group>{held_star}</group></roster></statistics>\n</forms>\n", &ok);
+    ck_assert(!ok);
+    ck_assert_msg(strstr(msg, ":5: error: 占位符 {name} 不能用在 <title> 中"), "%s", msg);
+    ck_assert_msg(strstr(msg, ":6: error: 占位符 {count} 不能用在 <column> 中"), "%s", msg);
+    ck_assert_msg(strstr(msg, "占位符 {held_star}"), "%s", msg);
+    ck_assert_msg(strstr(msg, "200 毫米") && strstr(msg, "225 毫米"), "%s", msg);
+    free(msg);
+    msg = load_forms(FORMS_HEAD "<statistics><title>T</title></statistics></forms>\n", &ok);
+    ck_assert(!ok);
+    ck_assert_msg(strstr(msg, "缺少 <roster>"), "%s", msg);
+    free(msg);
+}
+END_TEST
+
 static Suite *stats_suite(void)
 {
     Suite *s = suite_create("stats");
@@ -436,6 +513,7 @@ static Suite *stats_suite(void)
     tcase_add_test(tc, skip_invalid);
     tcase_add_test(tc, usage_errors);
     tcase_add_test(tc, progress_on_a_terminal);
+    tcase_add_test(tc, template_statistics);
     suite_add_tcase(s, tc);
     return s;
 }

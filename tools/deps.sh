@@ -22,6 +22,7 @@ need_file /usr/include/hpdf.h libhpdf-dev
 need_pc libxml-2.0 libxml2-dev
 need_pc libzip libzip-dev
 need_pc harfbuzz-subset libharfbuzz-dev
+need_pc libdeflate libdeflate-dev
 need_pc check check
 # The default fonts of fonts/fonts.conf (see fonts/README).
 need_file /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf fonts-arphic-gbsn00lp
@@ -30,10 +31,14 @@ need_file /usr/share/fonts/truetype/wqy/wqy-microhei.ttc fonts-wqy-microhei
 need_file /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf fonts-lxgw-wenkai
 need_file /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf fonts-liberation
 need_file /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf fonts-droid-fallback
+# The sRGB profile of PDF/A output intents (archive, --pdfa).
+need_file /usr/share/color/icc/sRGB.icc icc-profiles-free
 if [ "$what" = check ]; then
     need_cmd pdftotext poppler-utils
     need_cmd qpdf qpdf
     need_cmd xmllint libxml2-utils
+    need_cmd unzip unzip
+    need_cmd script bsdutils
     # DOCX checks: python-docx with Debian's own python, LibreOffice.
     /usr/bin/python3 -c 'import docx' >/dev/null 2>&1 || missing="$missing python3-docx"
     need_cmd soffice libreoffice-writer-nogui

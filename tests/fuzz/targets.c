@@ -65,6 +65,7 @@ static void fuzz_init(void)
     fz.ready = 1;
 }
 
+/* See fuzz.h: frees the state kept between inputs. */
 void fs_fuzz_cleanup(void)
 {
     if (!fz.ready)
@@ -112,6 +113,7 @@ static void check_dossier(const fs_dossier *d, const fs_rubric *r)
     }
 }
 
+/* See fuzz.h: one dossier input, loaded, checked, scored and formed. */
 int fs_fuzz_dossier(const uint8_t *data, size_t size)
 {
     fs_diags diags = {0};
@@ -264,6 +266,7 @@ static void check_lines(const char *text, size_t len, const fs_lines *l, uint32_
     free(boundary);
 }
 
+/* See fuzz.h: one text broken with seeded, partly hostile widths. */
 int fs_fuzz_breaker(const uint8_t *data, size_t size)
 {
     fs_lines l = {0};
@@ -373,6 +376,7 @@ static void check_code_point(const fs_fontset *fs, fs_font_role role, uint32_t c
             FUZZ_CHECK(fs_fontset_advance(fs, f, cp) == 0, "advance of a missing glyph");
 }
 
+/* See fuzz.h: one text measured and broken with the default fonts. */
 int fs_fuzz_measure(const uint8_t *data, size_t size)
 {
     const fs_fontset *fs = fuzz_fonts();
