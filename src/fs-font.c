@@ -59,12 +59,14 @@
 #define SI_MAX 32000u
 
 /* libdeflate level of the embedded font files, most of a PDF's bytes and
- * (at zlib's default level 6, which libharu uses) once most of its run
+ * (deflated by libharu with zlib's default level 6) once most of its run
  * time.  Measured on the example's largest subset (237 KB, 466 glyphs of
  * AR PL SungtiL GB): zlib 6 105.8 KB in 6.5 ms; libdeflate 6 105.7 KB in
- * 3.1 ms, 4 107.6 KB in 2.1 ms, 1 111.5 KB in 1.3 ms. */
+ * 3.1 ms, 4 107.6 KB in 2.1 ms, 1 111.5 KB in 1.3 ms.  Level 1 keeps the
+ * example's two PDFs in 20 ms (issue 3; 6 takes 3 ms more), at 133 and
+ * 65 KB instead of 127 and 62 KB. */
 #ifndef FONT_DEFLATE_LEVEL
-#define FONT_DEFLATE_LEVEL 6
+#define FONT_DEFLATE_LEVEL 1
 #endif
 
 /* bfchar entries per beginbfchar block (the CMap limit is 100). */
