@@ -68,7 +68,11 @@ asan:
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= dossier breaker measure
 FUZZ_OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-.PHONY: fuzz fuzz-build valgrind
+.PHONY: fuzz fuzz-build valgrind deps-fuzz deps-valgrind
+deps-fuzz:
+	@sh tools/deps.sh fuzz
+deps-valgrind:
+	@sh tools/deps.sh valgrind
 
 # test-fuzz replays the regressions through the targets' own source.
 $(B)/tests/test-fuzz: tests/fuzz/targets.c tests/fuzz/fuzz.h
@@ -78,7 +82,7 @@ $(B)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/targets.c tests/fuzz/fuzz.h $(B)/lib
 
 fuzz-build: $(FUZZ_TARGETS:%=$(B)/fuzz-%)
 
-fuzz:
+fuzz: deps-fuzz
 	@$(MAKE) --no-print-directory fuzz-build B=build/fuzz CC=clang OPT="$(FUZZ_OPT)"
 	@mkdir -p build/fuzz/artifacts
 	@for t in $(FUZZ_TARGETS); do \
@@ -103,7 +107,7 @@ VALGRIND = valgrind --leak-check=full --errors-for-leak-kinds=definite,possible 
 	--suppressions=$(CURDIR)/tests/valgrind.supp --num-callers=40 --track-origins=yes \
 	--child-silent-after-fork=yes
 
-valgrind: $(B)/fivestar $(TESTBIN)
+valgrind: deps-valgrind $(B)/fivestar $(TESTBIN)
 	@rm -rf $(B)/valgrind && mkdir -p $(B)/valgrind
 	@printf '#!/bin/sh\nexec $(VALGRIND) --error-exitcode=99 --log-file=$(CURDIR)/$(B)/valgrind/fivestar.%%p.log $(CURDIR)/$(B)/fivestar "$$@"\n' \
 	    >$(B)/valgrind/fivestar && chmod +x $(B)/valgrind/fivestar
@@ -131,7 +135,7 @@ demo: deps
 	        --dossier samples/mingli-2018.xml || exit 1; \
 	done; done
 
-bench: fivestar
+bench: deps-check fivestar
 	@sh tests/bench.sh
 
 clean:
