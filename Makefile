@@ -21,13 +21,13 @@ TESTSRC := $(wildcard tests/test-*.c)
 TESTBIN := $(TESTSRC:tests/%.c=$(B)/tests/%)
 SAMPLES := $(wildcard samples/*.xml)
 
-.PHONY: all deps deps-check demo check test asan bench clean
+.PHONY: all deps deps-check deps-valgrind deps-fuzz deps-bench demo check test asan bench clean
 all: fivestar
 
 deps:
 	@sh tools/deps.sh build
-deps-check:
-	@sh tools/deps.sh check
+deps-check deps-valgrind deps-fuzz deps-bench:
+	@sh tools/deps.sh $(@:deps-%=%)
 
 $(B)/%.o: src/%.c src/*.h | $(B)
 	$(CC) $(CFLAGS) -c -o $@ $<
@@ -68,11 +68,7 @@ asan:
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= dossier breaker measure
 FUZZ_OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-.PHONY: fuzz fuzz-build valgrind deps-fuzz deps-valgrind
-deps-fuzz:
-	@sh tools/deps.sh fuzz
-deps-valgrind:
-	@sh tools/deps.sh valgrind
+.PHONY: fuzz fuzz-build valgrind
 
 # test-fuzz replays the regressions through the targets' own source.
 $(B)/tests/test-fuzz: tests/fuzz/targets.c tests/fuzz/fuzz.h
@@ -135,7 +131,7 @@ demo: deps
 	        --dossier samples/mingli-2018.xml || exit 1; \
 	done; done
 
-bench: deps-check fivestar
+bench: deps-bench fivestar
 	@sh tests/bench.sh
 
 clean:

@@ -61,12 +61,14 @@ echo "validate: median $ms ms"
 # DOCX, BATCH_RUNS runs each (median).  Target ≥ 100 dossiers per second,
 # time growing linearly with N.
 BATCH_RUNS=${BATCH_RUNS:-3}
+# sh -c script: render the dossiers listed in $3 with $2 into $1, afresh.
+# xargs keeps the 1000 names off a shell line of their own.
+batch='rm -rf "$1"; xargs "$2" render -o "$1" < "$3"'
 sh tests/gen-dossiers.sh 1000 "$tmp/gen" >/dev/null
 for n in 150 300 1000; do
     ls "$tmp"/gen/gen-*.xml | head -n "$n" > "$tmp/list"
-    # xargs keeps the 1000 names off a shell line of their own.
-    s=$(RUNS=$BATCH_RUNS median_ms sh -c 'rm -rf "$1"; xargs "$2" render -o "$1" < "$3"' sh "$tmp/batch" "$BIN" "$tmp/list")
-    mb=$(peak_mb sh -c 'rm -rf "$1"; xargs "$2" render -o "$1" < "$3"' sh "$tmp/batch" "$BIN" "$tmp/list")
+    s=$(RUNS=$BATCH_RUNS median_ms sh -c "$batch" sh "$tmp/batch" "$BIN" "$tmp/list")
+    mb=$(peak_mb sh -c "$batch" sh "$tmp/batch" "$BIN" "$tmp/list")
     kb=$(du -sk "$tmp/batch" | cut -f1)
     awk -v n="$n" -v ms="$s" -v mb="$mb" -v kb="$kb" 'BEGIN { s = ms / 1000;
         printf "render %d dossiers (all forms, PDF + DOCX): median %.2f s, %.1f dossiers/s, peak %s MB, %.1f MB written   [target: 100/s]\n",

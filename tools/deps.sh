@@ -4,8 +4,9 @@
 #   tools/deps.sh build   libraries and fonts for building and rendering
 #   tools/deps.sh check   the above plus the tools the tests read PDFs and
 #                         DOCX files with (poppler-utils, qpdf, LibreOffice…)
-#   tools/deps.sh fuzz    check's, plus clang and its libFuzzer runtime
 #   tools/deps.sh valgrind check's, plus valgrind
+#   tools/deps.sh fuzz    build's, plus clang and its libFuzzer runtime
+#   tools/deps.sh bench   build's, plus GNU time (peak memory)
 #
 # It looks before it installs (pkg-config, headers, font files, commands),
 # says what it installs, and stops with a clear message when it is not root.
@@ -35,18 +36,17 @@ need_file /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf fonts
 need_file /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf fonts-droid-fallback
 # The sRGB profile of PDF/A output intents (archive, --pdfa).
 need_file /usr/share/color/icc/sRGB.icc icc-profiles-free
-if [ "$what" != build ]; then
+case $what in check|valgrind)
     need_cmd pdftotext poppler-utils
     need_cmd qpdf qpdf
     need_cmd xmllint libxml2-utils
     need_cmd unzip unzip
     need_cmd script bsdutils
-    need_file /usr/bin/time time   # make bench: peak memory
     # DOCX checks: python-docx with Debian's own python, LibreOffice.
     /usr/bin/python3 -c 'import docx' >/dev/null 2>&1 || missing="$missing python3-docx"
     need_cmd soffice libreoffice-writer-nogui
-    need_file /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core
-fi
+    need_file /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core ;;
+esac
 case $what in
 fuzz)
     need_cmd clang clang
@@ -55,6 +55,8 @@ fuzz)
         missing="$missing libclang-rt-dev" ;;
 valgrind)
     need_cmd valgrind valgrind ;;
+bench)
+    need_file /usr/bin/time time ;;
 esac
 
 # pkg-config alone can't find what it has not been installed with yet.
