@@ -11,12 +11,14 @@
 CC      ?= cc
 PKGS    := libxml-2.0 libzip harfbuzz-subset libdeflate
 OPT     ?= -O2 -g
-CFLAGS  += -std=gnu11 $(OPT) -Wall -Wextra -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+SRCDIRS := base model doc forms flow pdf docx lib cli
+CFLAGS  += -std=gnu11 $(OPT) -Wall -Wextra -Isrc $(SRCDIRS:%=-Isrc/%) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += -lhpdf $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 B       ?= build
 
-LIBSRC  := $(filter-out src/main.c,$(wildcard src/*.c))
+LIBSRC  := $(filter-out src/cli/main.c,$(wildcard $(SRCDIRS:%=src/%/*.c)))
 LIBOBJ  := $(LIBSRC:src/%.c=$(B)/%.o)
+HEADERS := $(wildcard src/*.h src/*/*.h)
 TESTSRC := $(wildcard tests/test-*.c)
 TESTBIN := $(TESTSRC:tests/%.c=$(B)/tests/%)
 SAMPLES := $(wildcard samples/*.xml)
@@ -29,13 +31,14 @@ deps:
 deps-check deps-valgrind deps-fuzz deps-bench:
 	@sh tools/deps.sh $(@:deps-%=%)
 
-$(B)/%.o: src/%.c src/*.h | $(B)
+$(B)/%.o: src/%.c $(HEADERS) | $(B)
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)/libfivestar.a: $(LIBOBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/fivestar: $(B)/main.o $(B)/libfivestar.a
+$(B)/fivestar: $(B)/cli/main.o $(B)/libfivestar.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 fivestar: $(B)/fivestar

@@ -22,7 +22,7 @@
  */
 #include "testutil.h"
 
-#include "../src/fs-docx-document.c"
+#include "../src/docx/fs-docx-document.c"
 
 #include <harfbuzz/hb.h>
 #include <harfbuzz/hb-ot.h>
