@@ -1,12 +1,12 @@
 /*
- * test-flow.c - tests of the flowcharts (src/fs-flow.c): loading the two
+ * test-flow.c - tests of the flowcharts (src/flow/fs-flow-*.c): loading the two
  * charts of templates/flowcharts/, the geometry of their layout (also with
  * labels three times as long, and with a dossier marked on them), and the
  * marking of the example dossiers.
  *
  * Runs from the project's root: templates/ and fonts/fonts.conf (or
  * $FIVESTAR_FONTS) must be there.  The geometry checks are independent of
- * how fs-flow.c lays out: they look only at the fs_drawing.
+ * how fs-flow-layout.c lays out: they look only at the fs_drawing.
  */
 #include "testutil.h"
 #include "fs-flow.h"

@@ -4,9 +4,9 @@
  * A fs_drawing is one page's content laid out completely: every position,
  * every line break and every line width is decided here (measured with the
  * fontset), so a backend only strokes, fills and shows text where it is
- * told.  fs-flow.c builds the flowcharts of 附件4 and 附件5 as drawings;
- * fs-pdf-draw.c and fs-docx-drawing.c draw them (a FS_BLOCK_DRAWING of
- * fs-doc.h).
+ * told.  fs-flow-layout.c builds the flowcharts of 附件4 and 附件5 as
+ * drawings; fs-pdf-draw.c and fs-docx-drawing.c draw them (a
+ * FS_BLOCK_DRAWING of fs-doc.h).
  *
  * Coordinates: millimetres, origin at the top-left corner of the drawing,
  * x to the right, y DOWN.  The drawing covers the text block of the page:
@@ -48,7 +48,7 @@
  * Ownership: the drawing owns everything in it; the builders copy the
  * strings they are given.  A pointer returned by a builder stays valid
  * until the next builder call on the same array (they grow by realloc).
- * The builders are defined in fs-flow.c.
+ * The builders are defined in fs-draw.c.
  */
 #ifndef FS_DRAW_H
 #define FS_DRAW_H
@@ -192,5 +192,9 @@ void fs_draw_text_clear(fs_draw_text *t);
 
 /* The shape of node ID, or NULL. */
 fs_draw_shape *fs_drawing_shape(fs_drawing *dr, const char *id);
+
+/* Moves the shapes, connectors and texts of SRC to the end of DST (DST
+ * owns them then) and frees SRC. */
+void fs_drawing_take(fs_drawing *dst, fs_drawing *src);
 
 #endif
