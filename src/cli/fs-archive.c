@@ -34,6 +34,7 @@
 #define _GNU_SOURCE
 #include "fs-batch.h"
 #include "fs-cli.h"
+#include "fs-file.h"
 #include "fs-sha256.h"
 #include "fs-stats.h"
 
@@ -103,112 +104,6 @@ typedef struct actx {
     fs_error err;               /* first failure inside libzip's calls     */
     size_t shown;               /* dossiers announced on the progress line */
 } actx;
-
-/* ------------------------------------------------------------------------
- * Files.
- * ---------------------------------------------------------------------- */
-
-/* Reads the open file FD (at most MAX bytes) into *DATA / *LEN.  Returns 0,
- * or -1 with errno (EFBIG when it is larger). */
-static int read_fd(int fd, long max, unsigned char **data, size_t *len)
-{
-    fs_buf b = {0};
-    char chunk[65536];
-    ssize_t n;
-
-    while ((n = read(fd, chunk, sizeof chunk)) != 0) {
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            fs_buf_free(&b);
-            return -1;
-        }
-        if ((long)(b.len + (size_t)n) > max) {
-            fs_buf_free(&b);
-            errno = EFBIG;
-            return -1;
-        }
-        fs_buf_add(&b, chunk, (size_t)n);
-    }
-    *data = (unsigned char *)(b.s ? b.s : fs_strdup(""));
-    *len = b.len;
-    return 0;
-}
-
-/* Opens HREF below the folder DIR for reading without following any
- * symbolic link: every segment is opened with openat(O_NOFOLLOW) from the
- * one before; "." segments are skipped, ".." is refused (EPERM), and the
- * last must be a regular file (else EINVAL).  Returns the descriptor, or
- * -1 with errno (ELOOP for a link). */
-static int open_below(const char *dir, const char *href)
-{
-    char *copy = fs_strdup(href), *save = NULL;
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), err = 0;
-    const char *seg = strtok_r(copy, "/", &save);
-    struct stat sb;
-
-    while (fd >= 0 && seg) {
-        const char *next = strtok_r(NULL, "/", &save);
-        int nfd;
-
-        if (strcmp(seg, ".") == 0) {
-            seg = next;
-            continue;
-        }
-        if (strcmp(seg, "..") == 0) {
-            err = EPERM;
-            break;
-        }
-        nfd = openat(fd, seg, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
-                     (next ? O_DIRECTORY : O_NONBLOCK));
-        err = nfd < 0 ? errno : 0;
-        close(fd);
-        fd = nfd;
-        seg = next;
-    }
-    if (fd < 0 && !err)
-        err = errno;
-    if (fd >= 0 && !err && (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)))
-        err = EINVAL;
-    if (err && fd >= 0) {
-        close(fd);
-        fd = -1;
-    }
-    free(copy);
-    errno = err;
-    return fd;
-}
-
-/* HREF without "." segments and doubled slashes (malloc'd). */
-static char *normal_href(const char *href)
-{
-    fs_buf b = {0};
-
-    fs_buf_adds(&b, "");
-    for (const char *p = href; *p;) {
-        size_t n = strcspn(p, "/");
-        if (n && !(n == 1 && p[0] == '.')) {
-            if (b.len)
-                fs_buf_adds(&b, "/");
-            fs_buf_add(&b, p, n);
-        }
-        p += n;
-        p += *p == '/';
-    }
-    return b.s;
-}
-
-/* The folder of dossier PATH (malloc'd). */
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-
-    if (!slash)
-        return fs_strdup(".");
-    if (slash == path)
-        return fs_strdup("/");
-    return fs_printf("%.*s", (int)(slash - path), path);
-}
 
 /* ------------------------------------------------------------------------
  * JSON: the manifest is written here and read back by --verify.
@@ -527,7 +422,7 @@ static int produce(member *m)
         break;
     case M_DOSSIER:
         fd = open(a->dos[m->dossier].file, O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || read_fd(fd, FS_MAX_FILE_BYTES, &m->data, &m->len) < 0) {
+        if (fd < 0 || fs_file_read_fd(fd, FS_MAX_FILE_BYTES, &m->data, &m->len) < 0) {
             fs_diags_add(&a->diags, a->dos[m->dossier].file, 0, FS_ERROR,
                          "无法读取：%s", strerror(errno));
             err = FS_E_IO;
@@ -536,8 +431,8 @@ static int produce(member *m)
             close(fd);
         break;
     case M_EVIDENCE:
-        fd = open_below(a->dos[m->dossier].dir, m->href);
-        if (fd < 0 || read_fd(fd, EVIDENCE_MAX, &m->data, &m->len) < 0) {
+        fd = fs_file_open_below(a->dos[m->dossier].dir, m->href);
+        if (fd < 0 || fs_file_read_fd(fd, EVIDENCE_MAX, &m->data, &m->len) < 0) {
             fs_diags_add(&a->diags, a->dos[m->dossier].file, m->line, FS_ERROR,
                          "佐证材料 %s 在归档时无法读取：%s", m->href, strerror(errno));
             err = FS_E_IO;
@@ -665,7 +560,7 @@ static void plan_evidence(actx *a, size_t i)
 
             if (!ev->href)
                 continue;
-            href = normal_href(ev->href);
+            href = fs_file_normal_href(ev->href);
             name = fs_printf("%s/%s", x->name, href);
             for (size_t j = first; j < a->nm && !dup; j++)
                 dup = strcmp(a->m[j].name, name) == 0;
@@ -679,7 +574,7 @@ static void plan_evidence(actx *a, size_t i)
                 free(name);
                 continue;
             }
-            fd = clash ? -1 : open_below(x->dir, href);
+            fd = clash ? -1 : fs_file_open_below(x->dir, href);
             if (fd >= 0 && (fstat(fd, &sb) < 0 || sb.st_size > EVIDENCE_MAX)) {
                 close(fd);
                 fd = -1;
@@ -822,7 +717,7 @@ static int archive_write(const fs_cli_args *args)
         x->d = fs_batch_load(a.b, args->files[i], &x->r, &a.diags, &err);
         if (x->d) {
             x->file = args->files[i];
-            x->dir = dir_of(x->file);
+            x->dir = fs_file_dir_of(x->file);
             x->name = fs_batch_dossier_name(x->file);
             a.ndos++;
             if (!datearg && fs_date_cmp(x->d->date, a.date) > 0)
