@@ -1,297 +1,216 @@
 /*
- * fivestar.h - public types and functions of fivestar.
+ * fivestar.h - the public interface of libfivestar (build/libfivestar.a),
+ * the one header a front end (the command line, the browser editor, the
+ * print bundle) includes.  Every step a front end offers is a call here;
+ * no front end re-implements one.
  *
- * fivestar reads one XML dossier per party organisation, validates it
- * against a rubric read from templates/, scores it in exact tenths and
- * renders the official forms.  Every public name starts with fs_ / FS_.
+ *   fs_lib       the context: templates, fonts, rubrics, forms templates
+ *                and the PDF/A profile, each loaded once and shared by
+ *                every call made with it
+ *   load         a dossier from a file or from bytes in memory, checked
+ *                against its rubric: the diagnostics are data (fs_diags:
+ *                file, line, severity, message in Chinese)
+ *   score        subtotals, total, verdict, and the `score --json` line
+ *   forms        a table of every form (fs_form_entry): id, output file
+ *                stem, what it is built from; build one as a document,
+ *                render it to bytes or to a file (PDF, PDF/A, DOCX)
+ *   statistics   the 统计表 of many dossiers
+ *   new          the text of a blank dossier
  *
- * Ownership: a *_new or *_load function returns an object the caller frees
- * with the matching *_free; every *_free accepts NULL.  Strings inside the
- * structures below are owned by the structure that holds them.
+ * The vocabulary types come from fs-base.h (fs_error, fs_diags, fs_tenths,
+ * fs_buf …) and fs-model.h (fs_dossier, fs_rubric, fs_result_sheet): front
+ * ends read their fields and never change them.  Documents (fs_doc) and
+ * the context are opaque.
+ *
+ * Ownership: what a function returns malloc'd the caller frees (free(),
+ * or the matching *_free, each of which accepts NULL).  A dossier must be
+ * freed before the context it was loaded with, since its rubric belongs
+ * to the context.  Failure: functions return NULL or an fs_error and add
+ * at least one diagnostic to DIAGS saying why; they never print.
+ *
+ * A context is not shared between threads; a process forked after its
+ * fonts are loaded may use its copy (the CLI's render --jobs does).
  */
 #ifndef FIVESTAR_H
 #define FIVESTAR_H
 
-#include <stddef.h>
-#include <stdio.h>
-#include <stdint.h>
-
-#define FS_VERSION "0.1.0"
-#define FS_DOSSIER_FORMAT 1
-
-/* Limits of dossier-format.md. */
-#define FS_MAX_FILE_BYTES (4L * 1024 * 1024)
-#define FS_MAX_TEXT_CHARS 5000
-#define FS_MAX_NOTE_CHARS 500
-#define FS_MAX_SECTIONS 16
-#define FS_MAX_ITEMS 200
+#include "fs-base.h"
+#include "fs-model.h"
 
 /* ------------------------------------------------------------------------
- * Errors.  One enum for every failure cause; fs_strerror() names it and
- * fs_exit_status() maps it onto the exit statuses of cli.md.
+ * The context.
  * ---------------------------------------------------------------------- */
-typedef enum fs_error {
-    FS_OK = 0,
-    FS_E_INVALID,   /* an input has errors (printed as diagnostics)        */
-    FS_E_USAGE,     /* bad command line                                    */
-    FS_E_IO,        /* a file could not be read or written                 */
-    FS_E_NOMEM,     /* out of memory                                       */
-    FS_E_TEMPLATE,  /* a template or rubric is missing or wrong            */
-    FS_E_FONT,      /* a font is missing or unusable                       */
-    FS_E_PDF,       /* libharu failed                                      */
-    FS_E_ZIP,       /* libzip failed                                       */
-    FS_E_NOTIMPL,   /* a subcommand that is not implemented yet            */
-    FS_E_MAX
-} fs_error;
+typedef struct fs_lib fs_lib;
 
-const char *fs_strerror(fs_error err);
-int fs_exit_status(fs_error err);
+typedef struct fs_lib_options {
+    int fonts;          /* load the fontset now (else at the first render) */
+    int pdfa;           /* load the PDF/A profile now (else when needed)   */
+} fs_lib_options;
+
+/* Makes a context over the templates folder fs_templates_init found
+ * (call it first; $FIVESTAR_TEMPLATES wins).  The fonts are those of
+ * $FIVESTAR_FONTS, else fonts/fonts.conf beside the templates folder.
+ * O (NULL: load nothing now) says what to load at once, so that a failure
+ * shows before any work and forked workers share what was loaded.
+ * Returns NULL with *ERR (FS_E_FONT, FS_E_IO, FS_E_TEMPLATE) and the
+ * reason in DIAGS.  Free it with fs_lib_free. */
+fs_lib *fs_lib_new(const fs_lib_options *o, fs_diags *diags, fs_error *err);
+void fs_lib_free(fs_lib *lib);
+
+/* The font configuration the context uses: $FIVESTAR_FONTS, else
+ * fonts/fonts.conf beside the templates folder (malloc'd). */
+char *fs_lib_fonts_conf_path(void);
+
+/* Progress: FN (NULL: none) is called with CTX as long runs (statistics,
+ * archive) take up each dossier: DONE of TOTAL, FILE the one taken up. */
+typedef void fs_progress_fn(void *ctx, size_t done, size_t total,
+                            const char *file);
+void fs_lib_set_progress(fs_lib *lib, fs_progress_fn *fn, void *ctx);
 
 /* ------------------------------------------------------------------------
- * Diagnostics: FILE:LINE: error|warning: MESSAGE, collected and printed in
- * line order.  A line of 0 prints as FILE: error: MESSAGE.
+ * Dossiers.
  * ---------------------------------------------------------------------- */
-typedef enum fs_severity { FS_WARNING, FS_ERROR } fs_severity;
 
-typedef struct fs_diag {
-    char *file;
-    long line;
-    fs_severity severity;
-    char *message;
-    size_t seq;                 /* order of arrival, keeps the sort stable */
-} fs_diag;
+/* Reads the dossier file PATH and checks it (format, schema, every rule of
+ * dossier-format.md, its rubric): every problem goes to DIAGS in the order
+ * found (fs_diags_sort puts them in line order).  Returns the dossier,
+ * with d->rubric set, or NULL with *ERR = FS_E_INVALID (it has errors),
+ * FS_E_IO (unreadable) or FS_E_TEMPLATE (its rubric or the schema is
+ * missing or broken).  Free it with fs_dossier_free before LIB. */
+fs_dossier *fs_lib_load(fs_lib *lib, const char *path, fs_diags *diags,
+                        fs_error *err);
+/* The same for the LEN bytes at DATA (say, an HTTP request's body), as if
+ * read from a file named NAME: NAME is what the diagnostics and the forms
+ * call it, and evidence is looked up beside it.  Same checks, same
+ * diagnostics and the same dossier as fs_lib_load of such a file.  DATA
+ * stays the caller's. */
+fs_dossier *fs_lib_load_memory(fs_lib *lib, const char *name, const void *data,
+                               size_t len, fs_diags *diags, fs_error *err);
 
-typedef struct fs_diags {
-    fs_diag *v;
-    size_t n, cap;
-    size_t errors, warnings;
-} fs_diags;
-
-void fs_diags_add(fs_diags *d, const char *file, long line, fs_severity sev,
-                  const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-void fs_diags_sort(fs_diags *d);
-void fs_diags_print(const fs_diags *d, FILE *out);
-void fs_diags_clear(fs_diags *d);
+/* The diagnostics DIAGS as a JSON array (malloc'd, no newline):
+ * [{"file":…,"line":12,"severity":"error","message":"…"}, …] in their
+ * current order. */
+char *fs_json_diags(const fs_diags *diags);
 
 /* ------------------------------------------------------------------------
- * Points are exact tenths: 4.5 points is 45.
+ * Scores.  fs_score_dossier (fs-model.h) fills an fs_result_sheet.
  * ---------------------------------------------------------------------- */
-typedef long fs_tenths;
 
-/* Writes TENTHS as "93", "19.5" or "-0.5" into BUF (at least 24 bytes). */
-char *fs_tenths_format(fs_tenths t, char *buf, size_t size);
-/* Parses "4", "4.5", "4.0" (at most one decimal, no sign, no exponent).
- * Returns 0 and sets *OUT, or -1 when S is not such a number. */
-int fs_tenths_parse(const char *s, fs_tenths *out);
+/* The line `fivestar score --json` prints for D (loaded by fs_lib_load):
+ * one JSON object with the keys of cli.md and a final newline (malloc'd).
+ * The CLI and the server print these same bytes. */
+char *fs_json_score(const fs_dossier *d);
 
 /* ------------------------------------------------------------------------
- * Dates.
+ * The forms.  Each form is one entry of a table (src/lib/fs-forms-table.c):
+ * adding a form is its template plus one entry.
  * ---------------------------------------------------------------------- */
-typedef struct fs_date { int y, m, d; } fs_date;
+typedef enum fs_form_kind {
+    FS_FORM_DOSSIER,    /* one per dossier: render writes it into DIR/NAME/ */
+    FS_FORM_STATS,      /* one over many dossiers (fs_stats_build)          */
+    FS_FORM_FLOWCHART   /* a chart, plain or marked with a dossier          */
+} fs_form_kind;
 
-/* Parses YYYY-MM-DD of a real calendar date; returns 0 or -1. */
-int fs_date_parse(const char *s, fs_date *out);
-int fs_date_cmp(fs_date a, fs_date b);
-/* "2018年4月12日" (GB/T 9704: no leading zeros). */
-char *fs_date_format_cn(fs_date d, char *buf, size_t size);
+typedef enum fs_format { FS_FORMAT_PDF, FS_FORMAT_DOCX } fs_format;
+
+typedef struct fs_form_entry {
+    const char *id;             /* "scoresheet", "creation" …              */
+    const char *stem;           /* output file name less extension: 评定标准 */
+    const char *attachment;     /* 附件1 …                                  */
+    fs_form_kind kind;
+    unsigned formats;           /* 1 << FS_FORMAT_PDF | 1 << FS_FORMAT_DOCX */
+} fs_form_entry;
+
+/* The number of forms and the I-th (in the order render and archive write
+ * them), or NULL past the end. */
+size_t fs_forms_table_count(void);
+const fs_form_entry *fs_forms_table_get(size_t i);
+/* The form whose id or stem is NAME, or NULL. */
+const fs_form_entry *fs_forms_table_find(const char *name);
+/* The extension of FORMAT with its dot: ".pdf", ".docx". */
+const char *fs_format_ext(fs_format format);
+/* The output file name of FORM in FORMAT: "评定标准.pdf" (malloc'd). */
+char *fs_form_file_name(const fs_form_entry *form, fs_format format);
+
+/* A built form, ready to render in any format.  Opaque here (fs-doc.h). */
+typedef struct fs_doc fs_doc;
+void fs_doc_free(fs_doc *doc);
+
+/* Builds FORM for dossier D (loaded by LIB): a dossier form needs D; a
+ * flowchart is marked with D's history, or plain when D is NULL.  For the
+ * 统计表 use fs_stats_build.  Returns the document (fs_doc_free), or NULL
+ * with *ERR (FS_E_TEMPLATE, FS_E_IO, FS_E_USAGE for a missing D) and the
+ * reason in DIAGS. */
+fs_doc *fs_lib_build(fs_lib *lib, const fs_form_entry *form,
+                     const fs_dossier *d, fs_diags *diags, fs_error *err);
+
+typedef struct fs_render_options {
+    fs_format format;
+    int pdfa;           /* PDF: follow PDF/A-1b                              */
+    int office_fonts;   /* DOCX: name the Office fonts, embed none (fs-docx.h) */
+} fs_render_options;
+
+/* Renders DOC as O says (NULL: PDF) into *OUT / *OUTLEN (malloc'd; the
+ * caller frees *OUT).  NAME is what the diagnostics call the result.
+ * Returns FS_OK, or an error (FS_E_FONT, FS_E_PDF, FS_E_ZIP …) with *OUT
+ * NULL and a message naming NAME in DIAGS.  The same inputs give the same
+ * bytes. */
+fs_error fs_lib_render(fs_lib *lib, fs_doc *doc,
+                       const fs_render_options *o, const char *name,
+                       unsigned char **out, size_t *outlen, fs_diags *diags);
+/* Renders DOC as O says and writes it to PATH whole or not at all (beside,
+ * fsync, rename): the bytes fs_lib_render gives.  FS_E_IO when it cannot
+ * be written, PATH then untouched. */
+fs_error fs_lib_write(fs_lib *lib, fs_doc *doc,
+                      const fs_render_options *o, const char *path,
+                      fs_diags *diags);
+/* Builds FORM for D and renders it (fs_lib_build then fs_lib_render):
+ * what `render` and `flowchart --dossier` write for it. */
+fs_error fs_lib_render_form(fs_lib *lib, const fs_form_entry *form,
+                            const fs_dossier *d, const fs_render_options *o,
+                            unsigned char **out, size_t *outlen,
+                            fs_diags *diags);
+
+/* What `render` does for one dossier: builds every form of kind
+ * FS_FORM_DOSSIER for D and writes it, in each format of FORMATS (a set
+ * of 1 << FS_FORMAT_…; O gives the other options), into the folder DIR
+ * (made, one level, once every form is built), as fs_form_file_name
+ * calls it.  Stops at the first
+ * failure (FS_E_IO, FS_E_FONT …, with the reason in DIAGS); each file is
+ * written whole or not at all. */
+fs_error fs_lib_write_forms(fs_lib *lib, const fs_dossier *d, const char *dir,
+                            unsigned formats, const fs_render_options *o,
+                            fs_diags *diags);
+/* The name of dossier PATH's folder under render's output folder: its
+ * file name less ".xml" (malloc'd).  PATH is the user's own argument,
+ * not dossier content. */
+char *fs_lib_folder_name(const char *path);
+/* Makes the folder DIR (one level) unless it is a folder already.
+ * Returns 0, or -1 with errno (ENOTDIR when DIR is something else). */
+int fs_lib_make_dir(const char *dir);
 
 /* ------------------------------------------------------------------------
- * The rubric (templates/rubrics/ID.xml).
+ * The 统计表 (附件3).
  * ---------------------------------------------------------------------- */
-typedef struct fs_rubric_item {
-    int number;                 /* 1..n, global over the sections          */
-    int section;                /* index into fs_rubric.sections           */
-    fs_tenths max;
-    char **standard;            /* paragraphs of 评定标准                  */
-    size_t nstandard;
-    char *check;                /* 检查内容, NULL where none is given       */
-} fs_rubric_item;
 
-typedef struct fs_rubric_section {
-    int number;                 /* 1..6                                    */
-    char *name;                 /* 班子建设                                */
-    char *label;                /* 一、班子建设                            */
-    fs_tenths max;
-    int first_item, nitems;     /* index into fs_rubric.items              */
-} fs_rubric_section;
-
-typedef struct fs_threshold {
-    int star;                   /* 5                                       */
-    fs_tenths min;              /* 900                                     */
-    char *name;                 /* 五星级党组织                            */
-} fs_threshold;
-
-typedef struct fs_rubric {
-    char *id;
-    char *path;
-    char *title;
-    char *issuer;
-    char *remark;
-    fs_tenths max;
-    fs_rubric_section *sections;
-    size_t nsections;
-    fs_rubric_item *items;
-    size_t nitems;
-    fs_threshold *thresholds;
-    size_t nthresholds;
-} fs_rubric;
-
-/* Loads and checks the rubric file PATH (items add up to their sections,
- * sections to the total, items numbered 1..n).  Problems go to DIAGS;
- * returns NULL with *ERR set (FS_E_TEMPLATE or FS_E_NOMEM). */
-fs_rubric *fs_rubric_load(const char *path, fs_diags *diags, fs_error *err);
-void fs_rubric_free(fs_rubric *r);
-const fs_rubric_item *fs_rubric_item_by_number(const fs_rubric *r, int n);
-const fs_threshold *fs_rubric_threshold(const fs_rubric *r, int star);
-/* Is ID a safe rubric id (letters, digits, '-', '_', '.', no "..")? */
-int fs_rubric_id_ok(const char *id);
+/* Builds the 统计表 of the N dossiers D (loaded by LIB, in any order: the
+ * rows are sorted by town, then name, then file), with the forms template
+ * of the first one's rubric; NAME (the output file) names it in
+ * diagnostics.  A row whose 是否达标 cannot be decided is left blank with
+ * a warning in DIAGS.  Returns the document, or NULL with *ERR
+ * (FS_E_INVALID for N = 0, FS_E_TEMPLATE) and the reason in DIAGS. */
+fs_doc *fs_stats_build(fs_lib *lib, const fs_dossier *const *d, size_t n,
+                       const char *name, fs_diags *diags, fs_error *err);
 
 /* ------------------------------------------------------------------------
- * Where the templates are: $FIVESTAR_TEMPLATES, else ../templates or
- * ../share/fivestar/templates next to the executable, else the installed
- * share directory.  fs_templates_path returns a malloc'd path of NAME under
- * that directory, or NULL.
+ * New dossiers.
  * ---------------------------------------------------------------------- */
-void fs_templates_init(const char *argv0);
-const char *fs_templates_dir(void);
-char *fs_templates_path(const char *name);
-char *fs_rubric_path(const char *id);
 
-/* ------------------------------------------------------------------------
- * The dossier.
- * ---------------------------------------------------------------------- */
-typedef struct fs_text {
-    char *s;                    /* NULL when absent; normalised text       */
-    long line;                  /* line of the element, 0 when absent      */
-} fs_text;
-
-typedef struct fs_evidence {
-    char *caption;
-    char *href;                 /* NULL when absent                        */
-    long line;
-} fs_evidence;
-
-typedef struct fs_score {
-    int present;
-    fs_tenths points;
-    fs_text note;
-    fs_evidence *evidence;
-    size_t nevidence;
-    long line;
-} fs_score;
-
-typedef enum fs_stage {
-    FS_STAGE_SUBMITTED, FS_STAGE_INITIAL_REVIEW, FS_STAGE_COMMITTEE_REVIEW,
-    FS_STAGE_RECTIFICATION, FS_STAGE_CREATION, FS_STAGE_GUIDANCE,
-    FS_STAGE_INITIAL_EVALUATION, FS_STAGE_FINAL_EVALUATION, FS_STAGE_APPROVED,
-    FS_STAGE_ANNUAL_REPORT, FS_STAGE_INSPECTION, FS_STAGE_ASSESSMENT,
-    FS_STAGE_RECHECK, FS_STAGE_REVOKED, FS_STAGE_COUNT
-} fs_stage;
-
-typedef enum fs_result { FS_RESULT_NONE, FS_RESULT_PASS, FS_RESULT_FAIL } fs_result;
-
-typedef struct fs_event {
-    fs_date date;
-    fs_stage stage;
-    fs_result result;
-    char *text;
-    long line;
-} fs_event;
-
-typedef struct fs_dossier {
-    char *path;                 /* as given on the command line            */
-    int year;
-    char *rubric_id;
-    long line;
-
-    /* <organization> */
-    fs_text name, unit, town, leader, phone;
-    long members;
-    fs_date founded;
-    int star;                   /* -1 when absent                          */
-    long star_line;
-
-    /* <application> */
-    fs_date date;
-    int apply_star;
-    long application_line;
-    fs_text honors, opinion, remark;
-    fs_text situation[FS_MAX_SECTIONS];     /* index: section number - 1   */
-
-    /* <assessment>, index: item number - 1 */
-    fs_score scores[FS_MAX_ITEMS];
-    long assessment_line;
-
-    /* <standing> */
-    int compliant;              /* -1 absent, 0 no, 1 yes                  */
-    fs_text problems, plan, standing_remark;
-
-    /* <history> */
-    fs_event *events;
-    size_t nevents;
-} fs_dossier;
-
-/* Loads PATH safely (no DTD, entity or network; size limit; any encoding
- * libxml2 converts), checks it against templates/dossier.xsd and every rule
- * of dossier-format.md, and returns the dossier with its rubric in *RUBRIC
- * (loaded through CACHE, which the caller owns; see fs_rubric_cache).
- * Every problem goes to DIAGS in line order.  Returns NULL when the file
- * has errors (*ERR = FS_E_INVALID), cannot be read (FS_E_IO) or its rubric
- * is missing or broken (FS_E_TEMPLATE). */
-typedef struct fs_rubric_cache fs_rubric_cache;
-fs_rubric_cache *fs_rubric_cache_new(void);
-void fs_rubric_cache_free(fs_rubric_cache *c);
-const fs_rubric *fs_rubric_cache_get(fs_rubric_cache *c, const char *id,
-                                     fs_diags *diags, const char *file,
-                                     long line, fs_error *err);
-
-fs_dossier *fs_dossier_load(const char *path, fs_rubric_cache *cache,
-                            const fs_rubric **rubric, fs_diags *diags,
-                            fs_error *err);
-void fs_dossier_free(fs_dossier *d);
-const char *fs_stage_name(fs_stage s);
-int fs_stage_is_review(fs_stage s);
-
-/* ------------------------------------------------------------------------
- * Scoring.
- * ---------------------------------------------------------------------- */
-typedef struct fs_result_sheet {
-    fs_tenths section[FS_MAX_SECTIONS];
-    fs_tenths total;
-    fs_tenths max;
-    int star;                   /* star applied for                        */
-    fs_tenths threshold;        /* -1 when the rubric has none             */
-    int qualified;              /* total >= threshold                      */
-} fs_result_sheet;
-
-void fs_score_dossier(const fs_dossier *d, const fs_rubric *r,
-                      fs_result_sheet *out);
-
-/* ------------------------------------------------------------------------
- * Small helpers shared by the modules (fs-util.c).
- * ---------------------------------------------------------------------- */
-void *fs_xmalloc(size_t n);     /* abort()s on failure: never returns NULL */
-void *fs_xcalloc(size_t n, size_t size);
-void *fs_xrealloc(void *p, size_t n);
-char *fs_strdup(const char *s); /* NULL for NULL                           */
-char *fs_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* A growable byte buffer; b.s is always NUL-terminated once used. */
-typedef struct fs_buf { char *s; size_t len, cap; } fs_buf;
-void fs_buf_add(fs_buf *b, const char *s, size_t n);
-void fs_buf_adds(fs_buf *b, const char *s);
-void fs_buf_printf(fs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void fs_buf_free(fs_buf *b);
-
-/* UTF-8: decodes one code point at *P (advancing it), 0xFFFD on bad input. */
-uint32_t fs_utf8_next(const char **p);
-size_t fs_utf8_encode(uint32_t cp, char out[4]);
-size_t fs_utf8_len(const char *s);          /* characters, not bytes      */
-
-/* Writes the NUL-free bytes DATA to PATH whole or not at all: a temporary
- * file beside PATH, fsync, rename.  Returns FS_OK or FS_E_IO with errno set
- * and the temporary removed. */
-fs_error fs_write_atomic(const char *path, const void *data, size_t n);
+/* The text of a blank dossier of rubric ID (NULL: dongguan-2018) for
+ * YEAR, every rubric item listed with its standard as a comment
+ * (malloc'd).  NULL with *ERR (FS_E_INVALID: no such rubric,
+ * FS_E_TEMPLATE) and the reason in DIAGS. */
+char *fs_blank_dossier(fs_lib *lib, const char *id, int year,
+                       fs_diags *diags, fs_error *err);
 
 #endif

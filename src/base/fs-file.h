@@ -9,7 +9,7 @@
 #ifndef FS_FILE_H
 #define FS_FILE_H
 
-#include "fivestar.h"
+#include "fs-base.h"
 
 /* Opens HREF below the folder DIR for reading without following any
  * symbolic link: every segment is opened with openat(O_NOFOLLOW) from the

@@ -3,7 +3,7 @@
  * whole-or-nothing file writing, shared by every module.
  */
 #define _GNU_SOURCE
-#include "fivestar.h"
+#include "fs-base.h"
 
 #include <errno.h>
 #include <fcntl.h>

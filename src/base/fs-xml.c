@@ -151,19 +151,16 @@ done:
     return err;
 }
 
-xmlDocPtr fs_xml_read(const char *path, long max_bytes, fs_diags *diags,
-                      fs_error *err)
+/* Parses the LEN bytes of BUF, named PATH in diagnostics, refusing any
+ * DTD, entity or network access; see fs_xml_read. */
+static xmlDocPtr parse_bytes(const char *path, const char *buf, long len,
+                             fs_diags *diags, fs_error *err)
 {
     read_state st = {path, diags, 0, 0};
     xmlParserCtxtPtr c = NULL;
     xmlDocPtr doc = NULL;
-    char *buf = NULL;
-    long len = 0;
     int opts = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
 
-    *err = slurp(path, max_bytes, &buf, &len, diags);
-    if (*err)
-        goto done;
     *err = FS_E_INVALID;
     c = xmlNewParserCtxt();
     if (!c) {
@@ -199,8 +196,35 @@ xmlDocPtr fs_xml_read(const char *path, long max_bytes, fs_diags *diags,
 done:
     if (c)
         xmlFreeParserCtxt(c);
+    return doc;
+}
+
+/* Reads PATH and parses it safely; see fs-xml.h. */
+xmlDocPtr fs_xml_read(const char *path, long max_bytes, fs_diags *diags,
+                      fs_error *err)
+{
+    xmlDocPtr doc = NULL;
+    char *buf = NULL;
+    long len = 0;
+
+    *err = slurp(path, max_bytes, &buf, &len, diags);
+    if (*err == FS_OK)
+        doc = parse_bytes(path, buf, len, diags, err);
     free(buf);
     return doc;
+}
+
+/* Parses the LEN bytes at DATA as if read from a file NAME; see fs-xml.h. */
+xmlDocPtr fs_xml_read_memory(const char *name, const void *data, size_t len,
+                             long max_bytes, fs_diags *diags, fs_error *err)
+{
+    if (len > (size_t)max_bytes || len > (size_t)INT32_MAX) {
+        fs_diags_add(diags, name, 0, FS_ERROR,
+                     "文件大小 %lld 字节超过上限 %ld 字节（4 MiB）", (long long)len, max_bytes);
+        *err = FS_E_INVALID;
+        return NULL;
+    }
+    return parse_bytes(name, data, (long)len, diags, err);
 }
 
 /* ------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 #ifndef FS_XML_H
 #define FS_XML_H
 
-#include "fivestar.h"
+#include "fs-base.h"
 #include <libxml/tree.h>
 
 /* Reads PATH (at most MAX_BYTES) and parses it with libxml2 without ever
@@ -15,6 +15,11 @@
  * FS_E_IO (unreadable) or FS_E_INVALID (too large, not well-formed). */
 xmlDocPtr fs_xml_read(const char *path, long max_bytes, fs_diags *diags,
                       fs_error *err);
+/* The same for the LEN bytes at DATA, named NAME in diagnostics: the same
+ * checks, the same messages, the same tree as when they are read from a
+ * file.  DATA stays the caller's. */
+xmlDocPtr fs_xml_read_memory(const char *name, const void *data, size_t len,
+                             long max_bytes, fs_diags *diags, fs_error *err);
 
 /* Checks DOC (read from FILE) against the XML Schema at XSD_PATH; every
  * violation goes to DIAGS in Chinese.  Returns the number of violations, or
@@ -24,10 +29,6 @@ fs_schema *fs_schema_load(const char *xsd_path, fs_diags *diags);
 void fs_schema_free(fs_schema *s);
 int fs_schema_check(fs_schema *s, xmlDocPtr doc, const char *file,
                     fs_diags *diags);
-
-/* The dossier schema (templates/dossier.xsd), loaded once per cache;
- * NULL after a diagnostic when it cannot be used. */
-fs_schema *fs_rubric_cache_schema(fs_rubric_cache *c, fs_diags *diags);
 
 /* Tree helpers.  Children are element children only. */
 xmlNodePtr fs_xml_child(xmlNodePtr parent, const char *name);

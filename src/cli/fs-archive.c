@@ -32,11 +32,10 @@
  * reported and listed in the manifest as not archived.
  */
 #define _GNU_SOURCE
-#include "fs-batch.h"
 #include "fs-cli.h"
 #include "fs-file.h"
+#include "fs-lib-private.h"
 #include "fs-sha256.h"
-#include "fs-stats.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -92,7 +91,8 @@ typedef struct adossier {
 } adossier;
 
 typedef struct actx {
-    fs_batch *b;
+    fs_lib *b;
+    fs_progress pr;
     const char *out;
     fs_diags diags;             /* of member production                    */
     adossier *dos;
@@ -384,17 +384,13 @@ static fs_error produce_doc(member *m, unsigned char **data, size_t *len)
         doc = fs_stats_doc(a->b, a->rows, a->ndos, m->name, &a->diags, &err);
     } else {
         const adossier *x = &a->dos[m->dossier];
-        fs_forms *forms = fs_batch_forms(a->b, x->r, &a->diags, &err);
-        fs_result_sheet s;
-
-        if (forms) {
-            fs_score_dossier(x->d, x->r, &s);
-            doc = m->form ? fs_form_application(forms, x->r, x->d, &s)
-                          : fs_form_scoresheet(forms, x->r, x->d, &s);
-        }
+        doc = fs_lib_build(a->b, fs_forms_table_find(m->form ? "application" : "scoresheet"),
+                           x->d, &a->diags, &err);
     }
-    if (doc)
-        err = fs_batch_render(a->b, doc, m->docx, m->name, data, len, &a->diags);
+    if (doc) {
+        fs_render_options ro = {m->docx ? FS_FORMAT_DOCX : FS_FORMAT_PDF, 1, 0};
+        err = fs_lib_render(a->b, doc, &ro, m->name, data, len, &a->diags);
+    }
     fs_doc_free(doc);
     return err;
 }
@@ -416,7 +412,7 @@ static int produce(member *m)
     case M_FORM:
         if (m->kind == M_FORM && a->shown <= m->dossier) {
             a->shown = m->dossier + 1;
-            fs_batch_progress(a->b, a->shown, a->ndos, a->dos[m->dossier].file);
+            fs_progress_show(&a->pr, a->shown, a->ndos, a->dos[m->dossier].file);
         }
         err = produce_doc(m, &m->data, &m->len);
         break;
@@ -691,19 +687,20 @@ static fs_error write_zip(actx *a)
 /* fivestar archive FILE... -o OUT.zip [--date YYYY-MM-DD] [--skip-invalid]. */
 static int archive_write(const fs_cli_args *args)
 {
-    fs_batch_options bo = {1, 1, {0}, "归档"};
+    fs_lib_options lo = {1, 1};
     actx a;
     const char *datearg = args->opt[2];
     int status = 0, skip = args->opt[3] != NULL;
     fs_error err;
 
     memset(&a, 0, sizeof a);
+    fs_progress_init(&a.pr, "归档");
     a.out = args->opt[0];
     if (datearg && fs_date_parse(datearg, &a.date) < 0) {
         fprintf(stderr, "fivestar archive: error: --date 应为 YYYY-MM-DD 形式的日期\n");
         return 2;
     }
-    a.b = fs_batch_new(&bo, &a.diags, &err);
+    a.b = fs_lib_new(&lo, &a.diags, &err);
     fs_diags_print(&a.diags, stderr);
     fs_diags_clear(&a.diags);
     if (!a.b)
@@ -713,22 +710,23 @@ static int archive_write(const fs_cli_args *args)
     for (size_t i = 0; i < args->nfiles; i++) {
         adossier *x = &a.dos[a.ndos];
 
-        fs_batch_progress(a.b, i + 1, args->nfiles, args->files[i]);
-        x->d = fs_batch_load(a.b, args->files[i], &x->r, &a.diags, &err);
+        fs_progress_show(&a.pr, i + 1, args->nfiles, args->files[i]);
+        x->d = fs_lib_load(a.b, args->files[i], &a.diags, &err);
         if (x->d) {
+            x->r = x->d->rubric;
             x->file = args->files[i];
             x->dir = fs_file_dir_of(x->file);
-            x->name = fs_batch_dossier_name(x->file);
+            x->name = fs_lib_folder_name(x->file);
             a.ndos++;
             if (!datearg && fs_date_cmp(x->d->date, a.date) > 0)
                 a.date = x->d->date;
         } else if (skip) {
             fs_diags_add(&a.diags, args->files[i], 0, FS_WARNING, "此档案未收入档案包（--skip-invalid）");
         }
-        fs_batch_report(a.b, &a.diags);
+        fs_progress_report(&a.pr, &a.diags);
         status = fs_cli_worst(status, err);
     }
-    fs_batch_clear(a.b);
+    fs_progress_clear(&a.pr);
     if (status && !skip) {
         fprintf(stderr, "fivestar archive: error: 有档案未通过检查，未生成档案包（加 --skip-invalid 可略去这些档案）\n");
         goto done;
@@ -747,16 +745,16 @@ static int archive_write(const fs_cli_args *args)
             status = fs_cli_worst(status, FS_E_INVALID);
         }
     if (a.diags.errors) {
-        fs_batch_report(a.b, &a.diags);
+        fs_progress_report(&a.pr, &a.diags);
         goto done;
     }
     for (size_t i = 0; i < a.ndos; i++)
-        fs_stats_row_init(&a.rows[i], a.dos[i].d, a.dos[i].r, &a.diags);
+        fs_stats_row_init(&a.rows[i], a.dos[i].d, &a.diags);
     fs_stats_sort(a.rows, a.ndos);
     plan(&a);
-    fs_batch_report(a.b, &a.diags);
+    fs_progress_report(&a.pr, &a.diags);
     err = write_zip(&a);
-    fs_batch_report(a.b, &a.diags);
+    fs_progress_report(&a.pr, &a.diags);
     status = fs_cli_worst(status, err);
     if (err == FS_OK)
         printf("档案包（%zu 份档案，%zu 个成员，日期 %04d-%02d-%02d）→ %s\n"
@@ -780,7 +778,8 @@ done:
     }
     free(a.dos);
     free(a.rows);
-    fs_batch_free(a.b);
+    fs_progress_clear(&a.pr);
+    fs_lib_free(a.b);
     fs_diags_clear(&a.diags);
     return status;
 }

@@ -93,24 +93,23 @@ static int each_dossier(const char **files, size_t n,
                                      const fs_diags *, void *),
                         void *ctx)
 {
-    fs_rubric_cache *cache = fs_rubric_cache_new();
+    fs_diags diags = {0};
+    fs_error err;
+    fs_lib *lib = fs_lib_new(NULL, &diags, &err);
     int status = 0;
 
-    for (size_t i = 0; i < n; i++) {
-        fs_diags diags = {0};
-        const fs_rubric *r;
-        fs_error err;
-        fs_dossier *d = fs_dossier_load(files[i], cache, &r, &diags, &err);
+    for (size_t i = 0; lib && i < n; i++) {
+        fs_dossier *d = fs_lib_load(lib, files[i], &diags, &err);
 
         fs_diags_sort(&diags);
         fs_diags_print(&diags, stderr);
         if (d)
-            each(d, r, &diags, ctx);
+            each(d, d->rubric, &diags, ctx);
         status = fs_cli_worst(status, err);
         fs_dossier_free(d);
         fs_diags_clear(&diags);
     }
-    fs_rubric_cache_free(cache);
+    fs_lib_free(lib);
     return status;
 }
 
@@ -148,54 +147,6 @@ int fs_cmd_validate(int argc, char **argv)
     return status;
 }
 
-/* Writes S as a JSON string: quotes, backslash and controls escaped,
- * everything else as UTF-8. */
-static void json_string(FILE *out, const char *s)
-{
-    putc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", out);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            putc(*p, out);
-    }
-    putc('"', out);
-}
-
-/* One JSON Lines object, keys in the order of cli.md. */
-static void score_json(FILE *out, const fs_dossier *d, const fs_rubric *r,
-                       const fs_result_sheet *s)
-{
-    char a[24], b[24];
-
-    fputs("{\"file\":", out);
-    json_string(out, d->path);
-    fputs(",\"organization\":", out);
-    json_string(out, d->name.s);
-    fprintf(out, ",\"year\":%d,\"rubric\":", d->year);
-    json_string(out, r->id);
-    fputs(",\"sections\":[", out);
-    for (size_t i = 0; i < r->nsections; i++) {
-        fprintf(out, "%s{\"number\":%d,\"title\":", i ? "," : "", r->sections[i].number);
-        json_string(out, r->sections[i].name);
-        fprintf(out, ",\"max\":%s,\"score\":%s}",
-                fs_tenths_format(r->sections[i].max, a, sizeof a),
-                fs_tenths_format(s->section[i], b, sizeof b));
-    }
-    fprintf(out, "],\"total\":%s,\"max\":%s,\"star\":%d,\"threshold\":",
-            fs_tenths_format(s->total, a, sizeof a), fs_tenths_format(s->max, b, sizeof b),
-            s->star);
-    if (s->threshold >= 0)
-        fputs(fs_tenths_format(s->threshold, a, sizeof a), out);
-    else
-        fputs("null", out);
-    fprintf(out, ",\"qualified\":%s}\n", s->qualified ? "true" : "false");
-}
-
 /* The human-readable form of the same figures. */
 static void score_text(FILE *out, const fs_dossier *d, const fs_rubric *r,
                        const fs_result_sheet *s)
@@ -225,13 +176,17 @@ static void score_one(const fs_dossier *d, const fs_rubric *r,
                       const fs_diags *diags, void *ctx)
 {
     fs_result_sheet s;
+    char *json;
 
     (void)diags;
-    fs_score_dossier(d, r, &s);
-    if (*(const int *)ctx)
-        score_json(stdout, d, r, &s);
-    else
+    if (*(const int *)ctx) {
+        json = fs_json_score(d);
+        fputs(json, stdout);
+        free(json);
+    } else {
+        fs_score_dossier(d, r, &s);
         score_text(stdout, d, r, &s);
+    }
 }
 
 int fs_cmd_score(int argc, char **argv)
@@ -252,88 +207,12 @@ int fs_cmd_score(int argc, char **argv)
  * new.
  * ---------------------------------------------------------------------- */
 
-/* Adds S inside an XML comment: "--" may not appear there. */
-static void comment_text(fs_buf *b, const char *s)
-{
-    for (; *s; s++) {
-        fs_buf_add(b, s, 1);
-        if (*s == '-' && (s[1] == '-' || s[1] == '\0'))
-            fs_buf_adds(b, " ");
-    }
-}
-
-/* Builds the blank dossier for rubric R and YEAR. */
-static char *blank_dossier(const fs_rubric *r, int year)
-{
-    fs_buf b = {0};
-
-    fs_buf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    fs_buf_printf(&b,
-        "<!-- 五星级党组织申报档案（fivestar 档案格式 1）。格式说明见 docs/dossier-format.md。\n"
-        "     填写方法：把每个空白元素和 points=\"\" 填上；可选的元素不需要时可以删去。\n"
-        "     填好后运行  fivestar validate 本文件  检查，fivestar render 本文件  生成表格。 -->\n"
-        "<dossier format=\"1\" year=\"%d\" rubric=\"%s\">\n", year, r->id);
-    fs_buf_adds(&b,
-        "  <organization>\n"
-        "    <name></name>        <!-- 党组织名称（全称），如 中共东莞市××律师事务所支部委员会；1–100 字 -->\n"
-        "    <unit></unit>        <!-- 申报单位（律师事务所或社会组织）；1–100 字 -->\n"
-        "    <town></town>        <!-- 镇街（单位），如 南城街道、松山湖园区、市直管；1–50 字 -->\n"
-        "    <members></members>  <!-- 党员人数，整数 -->\n"
-        "    <founded></founded>  <!-- 党组织成立时间，如 2010-06-18 -->\n"
-        "    <leader></leader>    <!-- 党组织负责人；1–30 字 -->\n"
-        "    <phone></phone>      <!-- 单位电话，如 0769-22881234 -->\n"
-        "    <star>0</star>       <!-- 已获评的星级 0–5，0 表示尚未获评；可删去 -->\n"
-        "  </organization>\n\n");
-    fs_buf_printf(&b,
-        "  <!-- 申报时间 date，如 %d-04-12；申报星级 star 默认为 5 -->\n"
-        "  <application date=\"\" star=\"5\">\n"
-        "    <honors></honors>  <!-- 受表彰情况，每行一段；可删去 -->\n", year);
-    for (size_t i = 0; i < r->nsections; i++)
-        fs_buf_printf(&b, "    <situation section=\"%zu\"></situation>  <!-- %s情况，每行一段 -->\n",
-                      i + 1, r->sections[i].name);
-    fs_buf_adds(&b,
-        "    <remark></remark>  <!-- 备注；可删去 -->\n"
-        "  </application>\n\n"
-        "  <!-- 自评分：每项 points 填 0 到该项分值之间的数，最多一位小数。\n"
-        "       可加 <note>自评说明</note>（500 字以内）和 <evidence href=\"相对路径\">佐证材料</evidence>。 -->\n"
-        "  <assessment>\n");
-    for (size_t s = 0; s < r->nsections; s++) {
-        const fs_rubric_section *sec = &r->sections[s];
-        char m[24];
-        fs_buf_printf(&b, "\n    <!-- %s（%s分） -->\n", sec->label,
-                      fs_tenths_format(sec->max, m, sizeof m));
-        for (int k = 0; k < sec->nitems; k++) {
-            const fs_rubric_item *it = &r->items[sec->first_item + k];
-            fs_buf_printf(&b, "    <!-- 第%d项（%s分）", it->number, fs_tenths_format(it->max, m, sizeof m));
-            for (size_t p = 0; p < it->nstandard; p++) {
-                fs_buf_adds(&b, p ? "\n         " : "：");
-                comment_text(&b, it->standard[p]);
-            }
-            if (it->check) {
-                fs_buf_adds(&b, "\n         检查内容：");
-                comment_text(&b, it->check);
-            }
-            fs_buf_printf(&b, " -->\n    <score item=\"%d\" points=\"\"/>\n", it->number);
-        }
-    }
-    fs_buf_adds(&b,
-        "  </assessment>\n\n"
-        "  <!-- 统计表中的一行；可删去。compliant 为 yes 或 no。 -->\n"
-        "  <standing>\n"
-        "    <problems></problems>\n"
-        "    <plan></plan>\n"
-        "  </standing>\n"
-        "</dossier>\n");
-    return b.s;
-}
-
 int fs_cmd_new(int argc, char **argv)
 {
     static const char *const spec[] = {"-o=", "--rubric=", "--year=", "--force", NULL};
     fs_cli_args a;
-    fs_rubric_cache *cache = NULL;
+    fs_lib *lib = NULL;
     fs_diags diags = {0};
-    const fs_rubric *r;
     fs_error err;
     char *text = NULL;
     int status = 2, year;
@@ -357,15 +236,13 @@ int fs_cmd_new(int argc, char **argv)
         }
         year = (int)y;
     }
-    cache = fs_rubric_cache_new();
-    r = fs_rubric_cache_get(cache, a.opt[1] ? a.opt[1] : "dongguan-2018", &diags,
-                            "fivestar new", 0, &err);
+    lib = fs_lib_new(NULL, &diags, &err);
+    text = lib ? fs_blank_dossier(lib, a.opt[1], year, &diags, &err) : NULL;
     fs_diags_print(&diags, stderr);
-    if (!r) {
+    if (!text) {
         status = err == FS_E_INVALID ? 2 : fs_exit_status(err);
         goto done;
     }
-    text = blank_dossier(r, year);
     if (!a.opt[0]) {
         fputs(text, stdout);
         status = 0;
@@ -381,7 +258,7 @@ int fs_cmd_new(int argc, char **argv)
 done:
     free(text);
     fs_diags_clear(&diags);
-    fs_rubric_cache_free(cache);
+    fs_lib_free(lib);
     fs_cli_args_free(&a);
     return status;
 }

@@ -29,8 +29,23 @@ int fs_cmd_stats(int argc, char **argv);         /* fs-stats.c */
 int fs_cmd_archive(int argc, char **argv);       /* fs-archive.c */
 int fs_cmd_flowchart(int argc, char **argv);     /* fs-flowcmd.c */
 
-/* The font config: $FIVESTAR_FONTS, else fonts/fonts.conf beside the
- * templates folder (malloc'd; fs-render.c). */
-char *fs_fonts_conf_path(void);
+/* The progress line of long runs (fs-progress.c): "[12/300] 生成 a.xml"
+ * on standard error only when it is a terminal, redrawn in place, and
+ * wiped before any diagnostic or normal output is printed, so that
+ * messages never mix with it and logs and pipes never see it. */
+typedef struct fs_progress {
+    const char *verb;           /* 生成, 统计, 归档                         */
+    int tty;
+    int shown;                  /* a line is on screen                     */
+} fs_progress;
+
+void fs_progress_init(fs_progress *p, const char *verb);
+/* Shows "[DONE/TOTAL] VERB FILE"; an fs_progress_fn with P as CTX. */
+void fs_progress_show(void *p, size_t done, size_t total, const char *file);
+/* Wipes the line, if any; call before normal output. */
+void fs_progress_clear(fs_progress *p);
+/* Sorts and prints DIAGS to standard error below a wiped line and
+ * empties them. */
+void fs_progress_report(fs_progress *p, fs_diags *diags);
 
 #endif

@@ -3,7 +3,8 @@
  * as PDF and DOCX, into DIR/NAME/.
  *
  * Fonts, forms templates and rubrics are loaded once per run and shared by
- * every dossier (fs-batch.c), which also draws the progress line.  A
+ * every dossier (the library's context, fivestar.h); the work on each
+ * dossier is the library's fs_lib_write_forms.  A
  * dossier with errors gets nothing written (exit 1) and does not stop the
  * others.  Every file is rendered to memory first and then written beside
  * its final name and renamed into place, so a failed run never leaves a
@@ -17,7 +18,6 @@
  * output is the same as with one process, and draws the progress line.
  */
 #define _GNU_SOURCE
-#include "fs-batch.h"
 #include "fs-cli.h"
 
 #include <errno.h>
@@ -30,83 +30,32 @@
 
 #define MAX_JOBS 16
 
-/* The font config: $FIVESTAR_FONTS, else fonts/fonts.conf beside the
- * templates folder. */
-char *fs_fonts_conf_path(void)
-{
-    const char *env = getenv("FIVESTAR_FONTS");
-
-    if (env && *env)
-        return fs_strdup(env);
-    return fs_printf("%s/../fonts/fonts.conf", fs_templates_dir());
-}
-
-/* Makes DIR (one level) unless it exists; 0 or -1 with errno. */
-static int make_dir(const char *dir)
-{
-    struct stat sb;
-
-    if (mkdir(dir, 0755) == 0)
-        return 0;
-    if (errno == EEXIST && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
-        return 0;
-    if (errno == EEXIST)
-        errno = ENOTDIR;
-    return -1;
-}
-
 /* What to write. */
 typedef struct render_opts {
-    int pdf, docx;
+    unsigned formats;           /* 1 << FS_FORMAT_PDF | 1 << FS_FORMAT_DOCX */
+    fs_render_options ro;       /* PDF/A, Office fonts                     */
 } render_opts;
 
-/* Loads, checks, builds and writes the forms of one dossier into
+/* Loads and checks one dossier and has the library write its forms into
  * OUTDIR/NAME/; the line saying so goes to OUT. */
-static fs_error render_one(fs_batch *b, const char *file, const char *outdir,
-                           const render_opts *o, fs_diags *diags, FILE *out)
+static fs_error render_one(fs_lib *lib, fs_progress *pr, const char *file,
+                           const char *outdir, const render_opts *o,
+                           fs_diags *diags, FILE *out)
 {
-    static const char *const names[2][2] = {
-        {"评定标准.pdf", "申报表.pdf"}, {"评定标准.docx", "申报表.docx"},
-    };
-    const fs_rubric *r;
     fs_error err;
-    fs_dossier *d = fs_batch_load(b, file, &r, diags, &err);
-    fs_forms *forms;
-    fs_doc *docs[2] = {NULL, NULL};
+    fs_dossier *d = fs_lib_load(lib, file, diags, &err);
     char *name = NULL, *dir = NULL;
-    fs_result_sheet s;
 
     if (!d)
         goto done;
-    forms = fs_batch_forms(b, r, diags, &err);
-    if (!forms)
-        goto done;
-    fs_score_dossier(d, r, &s);
-    docs[0] = fs_form_scoresheet(forms, r, d, &s);
-    docs[1] = fs_form_application(forms, r, d, &s);
-    name = fs_batch_dossier_name(file);
+    name = fs_lib_folder_name(file);
     dir = fs_printf("%s/%s", outdir, name);
-    if (make_dir(dir) < 0) {
-        fs_diags_add(diags, dir, 0, FS_ERROR, "无法创建文件夹：%s", strerror(errno));
-        err = FS_E_IO;
-        goto done;
-    }
-    for (int kind = 0; kind < 2 && err == FS_OK; kind++) {
-        if (!(kind ? o->docx : o->pdf))
-            continue;
-        for (int k = 0; k < 2 && err == FS_OK; k++) {
-            char *path = fs_printf("%s/%s", dir, names[kind][k]);
-            err = fs_batch_write(b, docs[k], path, diags);
-            free(path);
-        }
-    }
+    err = fs_lib_write_forms(lib, d, dir, o->formats, &o->ro, diags);
     if (err == FS_OK) {
-        fs_batch_clear(b);
+        fs_progress_clear(pr);
         fprintf(out, "%s → %s/\n", file, dir);
     }
 done:
-    fs_doc_free(docs[0]);
-    fs_doc_free(docs[1]);
     fs_dossier_free(d);
     free(name);
     free(dir);
@@ -151,7 +100,7 @@ static int write_all(int fd, const void *p, size_t n)
 
 /* The work of worker W of JOBS: its dossiers, one record each on FD.
  * Never returns. */
-static void worker(fs_batch *b, const fs_cli_args *a, const char *outdir,
+static void worker(fs_lib *lib, fs_progress *pr, const fs_cli_args *a, const char *outdir,
                    const render_opts *o, size_t w, size_t jobs, int fd)
 {
     int status = 0;
@@ -167,7 +116,7 @@ static void worker(fs_batch *b, const fs_cli_args *a, const char *outdir,
             _exit(3);
         memset(&h, 0, sizeof h);        /* no uninitialised padding in the pipe */
         h.index = i;
-        h.err = render_one(b, a->files[i], outdir, o, &diags, fo);
+        h.err = render_one(lib, pr, a->files[i], outdir, o, &diags, fo);
         fclose(fo);
         fs_diags_sort(&diags);
         if (!(fe = open_memstream(&errs, &nerr)))
@@ -218,7 +167,7 @@ static void take_records(fs_buf *buf, result *res, size_t n, size_t *done,
 
 /* Renders A's dossiers with JOBS workers and prints their records in
  * order.  Returns the exit status. */
-static int render_parallel(fs_batch *b, const fs_cli_args *a, const char *outdir,
+static int render_parallel(fs_lib *lib, fs_progress *pr, const fs_cli_args *a, const char *outdir,
                            const render_opts *o, size_t jobs)
 {
     pid_t pids[MAX_JOBS];
@@ -245,7 +194,7 @@ static int render_parallel(fs_batch *b, const fs_cli_args *a, const char *outdir
                 if (fds[k].fd >= 0)
                     close(fds[k].fd);
             close(p[0]);
-            worker(b, a, outdir, o, w, jobs, p[1]);
+            worker(lib, pr, a, outdir, o, w, jobs, p[1]);
         }
         close(p[1]);
         if (pids[w] < 0) {
@@ -281,9 +230,9 @@ static int render_parallel(fs_batch *b, const fs_cli_args *a, const char *outdir
             take_records(&bufs[w], res, a->nfiles, &done, &last);
         }
         if (done)
-            fs_batch_progress(b, done, a->nfiles, a->files[last]);
+            fs_progress_show(pr, done, a->nfiles, a->files[last]);
         for (; next < a->nfiles && res[next].ready; next++) {
-            fs_batch_clear(b);
+            fs_progress_clear(pr);
             fputs(res[next].out, stdout);
             fflush(stdout);
             fputs(res[next].errs, stderr);
@@ -301,7 +250,7 @@ static int render_parallel(fs_batch *b, const fs_cli_args *a, const char *outdir
     }
     /* A worker that died (or could not start) leaves its dossiers unsaid. */
     for (; next < a->nfiles; next++) {
-        fs_batch_clear(b);
+        fs_progress_clear(pr);
         if (res[next].ready) {
             fputs(res[next].out, stdout);
             fputs(res[next].errs, stderr);
@@ -348,10 +297,11 @@ int fs_cmd_render(int argc, char **argv)
 {
     static const char *const spec[] = {"-o=", "--format=", "--office-fonts", "--pdfa", "--jobs=", NULL};
     fs_cli_args a;
-    fs_batch *b = NULL;
-    fs_batch_options bo = {1, 0, {0}, "生成"};
+    fs_lib *lib = NULL;
+    fs_lib_options lo = {1, 0};
+    fs_progress pr;
     fs_diags diags = {0};
-    render_opts o = {1, 1};
+    render_opts o = {1u << FS_FORMAT_PDF | 1u << FS_FORMAT_DOCX, {FS_FORMAT_PDF, 0, 0}};
     const char *outdir, *format;
     fs_error err;
     int status = 2;
@@ -361,8 +311,9 @@ int fs_cmd_render(int argc, char **argv)
         return 2;
     outdir = a.opt[0] ? a.opt[0] : "out";
     format = a.opt[1] ? a.opt[1] : "all";
-    bo.docx.office_fonts = a.opt[2] != NULL;
-    bo.pdfa = a.opt[3] != NULL;
+    o.ro.office_fonts = a.opt[2] != NULL;
+    o.ro.pdfa = lo.pdfa = a.opt[3] != NULL;
+    fs_progress_init(&pr, "生成");
     if (a.nfiles == 0) {
         fprintf(stderr, "fivestar render: error: 请给出档案文件\n");
         goto done;
@@ -372,39 +323,40 @@ int fs_cmd_render(int argc, char **argv)
         goto done;
     }
     if (strcmp(format, "pdf") == 0)
-        o.docx = 0;
+        o.formats = 1u << FS_FORMAT_PDF;
     else if (strcmp(format, "docx") == 0)
-        o.pdf = 0;
+        o.formats = 1u << FS_FORMAT_DOCX;
     else if (strcmp(format, "all") != 0) {
         fprintf(stderr, "fivestar render: error: --format 应为 pdf、docx 或 all\n");
         goto done;
     }
 
     status = 0;
-    if (make_dir(outdir) < 0) {
+    if (fs_lib_make_dir(outdir) < 0) {
         fprintf(stderr, "%s: error: 无法创建输出文件夹：%s\n", outdir, strerror(errno));
         status = 3;
         goto done;
     }
-    b = fs_batch_new(&bo, &diags, &err);
+    lib = fs_lib_new(&lo, &diags, &err);
     fs_diags_print(&diags, stderr);
     fs_diags_clear(&diags);
-    if (!b) {
+    if (!lib) {
         status = fs_exit_status(err);
         goto done;
     }
     if (jobs > 1) {
-        status = render_parallel(b, &a, outdir, &o, jobs);
+        status = render_parallel(lib, &pr, &a, outdir, &o, jobs);
         goto done;
     }
     for (size_t i = 0; i < a.nfiles; i++) {
-        fs_batch_progress(b, i + 1, a.nfiles, a.files[i]);
-        err = render_one(b, a.files[i], outdir, &o, &diags, stdout);
-        fs_batch_report(b, &diags);
+        fs_progress_show(&pr, i + 1, a.nfiles, a.files[i]);
+        err = render_one(lib, &pr, a.files[i], outdir, &o, &diags, stdout);
+        fs_progress_report(&pr, &diags);
         status = fs_cli_worst(status, err);
     }
 done:
-    fs_batch_free(b);
+    fs_progress_clear(&pr);
+    fs_lib_free(lib);
     fs_diags_clear(&diags);
     fs_cli_args_free(&a);
     return status;

@@ -13,7 +13,7 @@
 #ifndef FS_DOC_H
 #define FS_DOC_H
 
-#include "fivestar.h"
+#include "fs-base.h"
 #include "fs-font.h"
 
 /* Chinese type sizes in points (号). */

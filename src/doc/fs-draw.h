@@ -53,7 +53,7 @@
 #ifndef FS_DRAW_H
 #define FS_DRAW_H
 
-#include "fivestar.h"
+#include "fs-base.h"
 #include "fs-doc.h"
 #include "fs-font.h"
 

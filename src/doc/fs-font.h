@@ -21,7 +21,7 @@
 #ifndef FS_FONT_H
 #define FS_FONT_H
 
-#include "fivestar.h"
+#include "fs-base.h"
 #include <hpdf.h>
 
 /* FS_ROLE_EDITABLE is optional and never picked for drawing: it names an

@@ -12,7 +12,7 @@
 #ifndef FS_TEXT_H
 #define FS_TEXT_H
 
-#include "fivestar.h"
+#include "fs-base.h"
 
 /* Width of CP in points, at the size being set. */
 typedef double (*fs_measure_fn)(void *ctx, uint32_t cp);

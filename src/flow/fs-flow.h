@@ -18,7 +18,7 @@
 #ifndef FS_FLOW_H
 #define FS_FLOW_H
 
-#include "fivestar.h"
+#include "fs-model.h"
 #include "fs-doc.h"
 #include "fs-draw.h"
 #include "fs-font.h"

@@ -10,7 +10,7 @@
 #ifndef FS_FORM_H
 #define FS_FORM_H
 
-#include "fivestar.h"
+#include "fs-model.h"
 #include "fs-doc.h"
 
 typedef struct fs_forms fs_forms;

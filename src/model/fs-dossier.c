@@ -7,6 +7,7 @@
  * rule in C, tolerating whatever the schema already complained about, so
  * that all problems of a file are reported in one run, in line order.
  */
+#include "fs-model.h"
 #include "fs-xml.h"
 
 #include <stdlib.h>
@@ -489,19 +490,19 @@ static void read_history(loader *ld, xmlNodePtr h)
  * Loading.
  * ---------------------------------------------------------------------- */
 
-fs_dossier *fs_dossier_load(const char *path, fs_rubric_cache *cache,
-                            const fs_rubric **rubric, fs_diags *diags,
-                            fs_error *err)
+/* Checks and reads the tree DOC of dossier PATH (NULL: it could not be
+ * read, *ERR says why), which it frees; see fs_dossier_load. */
+static fs_dossier *load_tree(xmlDocPtr doc, const char *path,
+                             fs_rubric_cache *cache, const fs_rubric **rubric,
+                             fs_diags *diags, fs_error *err)
 {
     loader ld = {path, diags, NULL, NULL};
     size_t errors_before = diags->errors;
-    xmlDocPtr doc = NULL;
     xmlNodePtr root, n;
     fs_schema *schema;
     fs_error e;
 
     *rubric = NULL;
-    doc = fs_xml_read(path, FS_MAX_FILE_BYTES, diags, err);
     if (!doc)
         goto fail;
     schema = fs_rubric_cache_schema(cache, diags);
@@ -547,6 +548,7 @@ fs_dossier *fs_dossier_load(const char *path, fs_rubric_cache *cache,
     }
     *err = FS_OK;
     *rubric = ld.rubric;
+    ld.d->rubric = ld.rubric;
     goto done;
 fail:
     if (*err == FS_OK)
@@ -556,4 +558,26 @@ fail:
 done:
     xmlFreeDoc(doc);
     return ld.d;
+}
+
+/* Loads and checks the dossier file PATH; see fs-model.h. */
+fs_dossier *fs_dossier_load(const char *path, fs_rubric_cache *cache,
+                            const fs_rubric **rubric, fs_diags *diags,
+                            fs_error *err)
+{
+    xmlDocPtr doc = fs_xml_read(path, FS_MAX_FILE_BYTES, diags, err);
+
+    return load_tree(doc, path, cache, rubric, diags, err);
+}
+
+/* Loads and checks the dossier held in memory, named NAME; see
+ * fs-model.h. */
+fs_dossier *fs_dossier_load_memory(const char *name, const void *data,
+                                   size_t len, fs_rubric_cache *cache,
+                                   const fs_rubric **rubric, fs_diags *diags,
+                                   fs_error *err)
+{
+    xmlDocPtr doc = fs_xml_read_memory(name, data, len, FS_MAX_FILE_BYTES, diags, err);
+
+    return load_tree(doc, name, cache, rubric, diags, err);
 }

@@ -4,6 +4,7 @@
  * that loads each rubric once per run.
  */
 #define _GNU_SOURCE
+#include "fs-model.h"
 #include "fs-xml.h"
 
 #include <dirent.h>

@@ -1,7 +1,7 @@
 /*
  * fs-score.c - section subtotals, total and verdict, in exact tenths.
  */
-#include "fivestar.h"
+#include "fs-model.h"
 
 #include <string.h>
 

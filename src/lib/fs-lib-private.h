@@ -1,0 +1,57 @@
+/*
+ * fs-lib-private.h - inside libfivestar only: what the files of src/lib/
+ * share beyond the public header (fivestar.h): the context's fonts, forms
+ * templates and PDF/A profile, the builders of the forms table, the
+ * 统计表's rows, and JSON strings.
+ */
+#ifndef FS_LIB_PRIVATE_H
+#define FS_LIB_PRIVATE_H
+
+#include "fivestar.h"
+#include "fs-doc.h"
+#include "fs-font.h"
+#include "fs-form.h"
+
+/* The fontset, loaded on first use.  NULL with *ERR = FS_E_FONT and the
+ * reason in DIAGS (once: a failed load is not retried). */
+const fs_fontset *fs_lib_fonts(fs_lib *lib, fs_diags *diags, fs_error *err);
+/* The forms template of rubric R, loaded on first use.  NULL with *ERR =
+ * FS_E_TEMPLATE (a diagnostic says why, once). */
+fs_forms *fs_lib_forms(fs_lib *lib, const fs_rubric *r, fs_diags *diags,
+                       fs_error *err);
+/* Rubric ID through the context's cache (fs_rubric_cache_get: a problem
+ * is reported against FILE:LINE). */
+const fs_rubric *fs_lib_rubric(fs_lib *lib, const char *id, fs_diags *diags,
+                               const char *file, long line, fs_error *err);
+/* Calls the context's progress function, if any. */
+void fs_lib_progress(fs_lib *lib, size_t done, size_t total, const char *file);
+
+/* Builds a form of the table (fs-forms-table.c). */
+typedef fs_doc *fs_form_builder(fs_lib *lib, const fs_form_entry *form,
+                                const fs_dossier *d, fs_diags *diags,
+                                fs_error *err);
+/* The builder of FORM, NULL when FORM is not an entry of the table or is
+ * built by its own call (the 统计表). */
+fs_form_builder *fs_forms_table_builder(const fs_form_entry *form);
+
+/* Fills ROW for dossier D: its scores, and 是否达标 from <compliant>, else
+ * from the rubric's threshold for the star level held, else blank with a
+ * warning in DIAGS naming the dossier (fs-stats.c). */
+void fs_stats_row_init(fs_stats_row *row, const fs_dossier *d, fs_diags *diags);
+/* Sorts ROWS by town, then name (code point order: the same on every
+ * machine, whatever the locale), then file name. */
+void fs_stats_sort(fs_stats_row *rows, size_t n);
+/* The figures under the table: counts per star level held, 是否达标
+ * counts, the mean total (rounded half up to a tenth), the years. */
+void fs_stats_summarise(const fs_stats_row *rows, size_t n, fs_stats_summary *sum);
+/* The 统计表 of the N sorted ROWS, with the forms template of the first
+ * row's rubric; its source file is NAME.  NULL with *ERR =
+ * FS_E_TEMPLATE and an error in DIAGS when the template has none. */
+fs_doc *fs_stats_doc(fs_lib *lib, const fs_stats_row *rows, size_t n,
+                     const char *name, fs_diags *diags, fs_error *err);
+
+/* Appends S (NULL: "") to B as a JSON string: quote, backslash and
+ * control characters escaped, the rest as UTF-8 (fs-json.c). */
+void fs_json_string(fs_buf *b, const char *s);
+
+#endif

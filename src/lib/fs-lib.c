@@ -1,0 +1,345 @@
+/*
+ * fs-lib.c - the context of libfivestar (fivestar.h): everything loaded
+ * once however many dossiers there are (rubrics, fonts, forms templates,
+ * the PDF/A profile), loading dossiers through it, and rendering a built
+ * form to bytes or to a file.
+ */
+#define _GNU_SOURCE
+#include "fs-lib-private.h"
+#include "fs-docx.h"
+#include "fs-pdf.h"
+#include "fs-pdfa.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct fs_lib {
+    fs_rubric_cache *rubrics;
+    fs_fontset *fonts;
+    fs_error fonts_err;         /* FS_OK until a load failed               */
+    fs_pdfa *pdfa;
+    fs_error pdfa_err;
+    /* forms templates by rubric (a failed load is cached as NULL) */
+    const fs_rubric **forms_rubric;
+    fs_forms **forms;
+    size_t nforms;
+    fs_progress_fn *progress;
+    void *progress_ctx;
+};
+
+/* The font config: $FIVESTAR_FONTS, else fonts/fonts.conf beside the
+ * templates folder. */
+char *fs_lib_fonts_conf_path(void)
+{
+    const char *env = getenv("FIVESTAR_FONTS");
+
+    if (env && *env)
+        return fs_strdup(env);
+    return fs_printf("%s/../fonts/fonts.conf", fs_templates_dir());
+}
+
+/* The fontset, loaded on first use; see fs-lib-private.h. */
+const fs_fontset *fs_lib_fonts(fs_lib *lib, fs_diags *diags, fs_error *err)
+{
+    char *conf;
+
+    *err = lib->fonts_err;
+    if (lib->fonts || lib->fonts_err) {
+        if (lib->fonts_err)
+            fs_diags_add(diags, "fivestar", 0, FS_ERROR, "字体不可用（见上文），无法生成");
+        return lib->fonts;
+    }
+    conf = fs_lib_fonts_conf_path();
+    lib->fonts = fs_fontset_load(conf, diags, err);
+    if (!lib->fonts)
+        lib->fonts_err = *err ? *err : FS_E_FONT;
+    free(conf);
+    return lib->fonts;
+}
+
+/* The PDF/A profile, loaded on first use. */
+static const fs_pdfa *lib_pdfa(fs_lib *lib, fs_diags *diags, fs_error *err)
+{
+    *err = lib->pdfa_err;
+    if (lib->pdfa || lib->pdfa_err) {
+        if (lib->pdfa_err)
+            fs_diags_add(diags, "fivestar", 0, FS_ERROR, "PDF/A 色彩配置不可用（见上文），无法生成");
+        return lib->pdfa;
+    }
+    lib->pdfa = fs_pdfa_load(diags, err);
+    if (!lib->pdfa)
+        lib->pdfa_err = *err ? *err : FS_E_IO;
+    return lib->pdfa;
+}
+
+/* Makes a context, loading what O asks for now; see fivestar.h. */
+fs_lib *fs_lib_new(const fs_lib_options *o, fs_diags *diags, fs_error *err)
+{
+    fs_lib *lib = fs_xcalloc(1, sizeof *lib);
+
+    *err = FS_OK;
+    lib->rubrics = fs_rubric_cache_new();
+    if (o && o->fonts && !fs_lib_fonts(lib, diags, err))
+        goto fail;
+    if (o && o->pdfa && !lib_pdfa(lib, diags, err))
+        goto fail;
+    return lib;
+fail:
+    fs_lib_free(lib);
+    return NULL;
+}
+
+/* Frees LIB and everything it loaded; NULL is fine. */
+void fs_lib_free(fs_lib *lib)
+{
+    if (!lib)
+        return;
+    for (size_t i = 0; i < lib->nforms; i++)
+        fs_forms_free(lib->forms[i]);
+    free(lib->forms);
+    free(lib->forms_rubric);
+    fs_rubric_cache_free(lib->rubrics);
+    fs_fontset_free(lib->fonts);
+    fs_pdfa_free(lib->pdfa);
+    free(lib);
+}
+
+/* Sets the progress function; see fivestar.h. */
+void fs_lib_set_progress(fs_lib *lib, fs_progress_fn *fn, void *ctx)
+{
+    lib->progress = fn;
+    lib->progress_ctx = ctx;
+}
+
+/* Calls the progress function, if any. */
+void fs_lib_progress(fs_lib *lib, size_t done, size_t total, const char *file)
+{
+    if (lib->progress)
+        lib->progress(lib->progress_ctx, done, total, file);
+}
+
+/* Loads dossier PATH with the context's rubric cache. */
+fs_dossier *fs_lib_load(fs_lib *lib, const char *path, fs_diags *diags,
+                        fs_error *err)
+{
+    const fs_rubric *r;
+
+    return fs_dossier_load(path, lib->rubrics, &r, diags, err);
+}
+
+/* Loads the dossier in memory named NAME; see fivestar.h. */
+fs_dossier *fs_lib_load_memory(fs_lib *lib, const char *name, const void *data,
+                               size_t len, fs_diags *diags, fs_error *err)
+{
+    const fs_rubric *r;
+
+    return fs_dossier_load_memory(name, data, len, lib->rubrics, &r, diags, err);
+}
+
+/* The forms template for rubric R: templates/forms/ID.xml (the id was
+ * checked by the rubric loader and is checked again here: it is data,
+ * never pasted into a path unchecked). */
+static char *forms_path(const fs_rubric *r)
+{
+    char *dir, *full;
+
+    if (!fs_rubric_id_ok(r->id))
+        return NULL;
+    dir = fs_templates_path("forms");
+    full = dir ? fs_printf("%s/%s.xml", dir, r->id) : NULL;
+    free(dir);
+    return full;
+}
+
+/* The forms template of rubric R, loaded once per context. */
+fs_forms *fs_lib_forms(fs_lib *lib, const fs_rubric *r, fs_diags *diags,
+                       fs_error *err)
+{
+    char *path;
+    fs_forms *f;
+
+    for (size_t i = 0; i < lib->nforms; i++)
+        if (lib->forms_rubric[i] == r) {
+            *err = lib->forms[i] ? FS_OK : FS_E_TEMPLATE;
+            if (!lib->forms[i])
+                fs_diags_add(diags, r->path, 0, FS_ERROR,
+                             "评定标准“%s”的表格模板有误（见上文）", r->id);
+            return lib->forms[i];
+        }
+    path = forms_path(r);
+    f = path ? fs_forms_load(path, diags, err) : NULL;
+    if (!path) {
+        fs_diags_add(diags, r->path, 0, FS_ERROR, "找不到评定标准“%s”的表格模板", r->id);
+        *err = FS_E_TEMPLATE;
+    }
+    free(path);
+    lib->forms_rubric = fs_xrealloc(lib->forms_rubric, (lib->nforms + 1) * sizeof *lib->forms_rubric);
+    lib->forms = fs_xrealloc(lib->forms, (lib->nforms + 1) * sizeof *lib->forms);
+    lib->forms_rubric[lib->nforms] = r;
+    lib->forms[lib->nforms++] = f;
+    return f;
+}
+
+/* Builds FORM for D with the table's builder; see fivestar.h. */
+fs_doc *fs_lib_build(fs_lib *lib, const fs_form_entry *form,
+                     const fs_dossier *d, fs_diags *diags, fs_error *err)
+{
+    fs_form_builder *build = fs_forms_table_builder(form);
+
+    if (!build || (form->kind == FS_FORM_DOSSIER && (!d || !d->rubric))) {
+        fs_diags_add(diags, "fivestar", 0, FS_ERROR, "内部错误：无法单独生成表格“%s”",
+                     form ? form->stem : "?");
+        *err = FS_E_USAGE;
+        return NULL;
+    }
+    return build(lib, form, d, diags, err);
+}
+
+/* Renders DOC to bytes; see fivestar.h. */
+fs_error fs_lib_render(fs_lib *lib, fs_doc *doc, const fs_render_options *o,
+                       const char *name, unsigned char **out, size_t *outlen,
+                       fs_diags *diags)
+{
+    static const fs_render_options pdf = {FS_FORMAT_PDF, 0, 0};
+    const fs_fontset *fonts;
+    const fs_pdfa *pdfa = NULL;
+    fs_error err;
+
+    *out = NULL;
+    *outlen = 0;
+    if (!o)
+        o = &pdf;
+    if (!(fonts = fs_lib_fonts(lib, diags, &err)))
+        return err;
+    if (o->format == FS_FORMAT_DOCX) {
+        fs_docx_options dx;
+        memset(&dx, 0, sizeof dx);
+        dx.office_fonts = o->office_fonts;
+        err = fs_docx_render(doc, fonts, &dx, diags, out, outlen);
+    } else {
+        if (o->pdfa && !(pdfa = lib_pdfa(lib, diags, &err)))
+            return err;
+        fs_pdfa_attach(doc, pdfa);
+        err = fs_pdf_render(doc, fonts, diags, out, outlen);
+        fs_pdfa_attach(doc, NULL);
+    }
+    if (err != FS_OK)
+        fs_diags_add(diags, name, 0, FS_ERROR, "生成失败：%s", fs_strerror(err));
+    return err;
+}
+
+/* Renders DOC and writes it to PATH whole or not at all. */
+fs_error fs_lib_write(fs_lib *lib, fs_doc *doc, const fs_render_options *o,
+                      const char *path, fs_diags *diags)
+{
+    unsigned char *data = NULL;
+    size_t len = 0;
+    fs_error err = fs_lib_render(lib, doc, o, path, &data, &len, diags);
+
+    if (err == FS_OK && fs_write_atomic(path, data, len) != FS_OK) {
+        fs_diags_add(diags, path, 0, FS_ERROR, "无法写入：%s", strerror(errno));
+        err = FS_E_IO;
+    }
+    free(data);
+    return err;
+}
+
+/* Builds and renders FORM for D; see fivestar.h. */
+fs_error fs_lib_render_form(fs_lib *lib, const fs_form_entry *form,
+                            const fs_dossier *d, const fs_render_options *o,
+                            unsigned char **out, size_t *outlen,
+                            fs_diags *diags)
+{
+    fs_error err;
+    fs_doc *doc = fs_lib_build(lib, form, d, diags, &err);
+    char *name;
+
+    *out = NULL;
+    *outlen = 0;
+    if (!doc)
+        return err;
+    name = fs_form_file_name(form, o ? o->format : FS_FORMAT_PDF);
+    err = fs_lib_render(lib, doc, o, name, out, outlen, diags);
+    free(name);
+    fs_doc_free(doc);
+    return err;
+}
+
+/* Writes D's forms into DIR; see fivestar.h. */
+fs_error fs_lib_write_forms(fs_lib *lib, const fs_dossier *d, const char *dir,
+                            unsigned formats, const fs_render_options *o,
+                            fs_diags *diags)
+{
+    size_t n = fs_forms_table_count();
+    fs_doc **docs = fs_xcalloc(n, sizeof *docs);
+    fs_error err = FS_OK;
+
+    for (size_t i = 0; i < n && err == FS_OK; i++) {
+        const fs_form_entry *form = fs_forms_table_get(i);
+        if (form->kind == FS_FORM_DOSSIER)
+            docs[i] = fs_lib_build(lib, form, d, diags, &err);
+    }
+    if (err == FS_OK && fs_lib_make_dir(dir) < 0) {
+        fs_diags_add(diags, dir, 0, FS_ERROR, "无法创建文件夹：%s", strerror(errno));
+        err = FS_E_IO;
+    }
+    for (int f = FS_FORMAT_PDF; f <= FS_FORMAT_DOCX && err == FS_OK; f++) {
+        fs_render_options ro = *o;
+
+        if (!(formats & 1u << f))
+            continue;
+        ro.format = (fs_format)f;
+        for (size_t i = 0; i < n && err == FS_OK; i++) {
+            const fs_form_entry *form = fs_forms_table_get(i);
+            char *name, *path;
+
+            if (!docs[i] || !(form->formats & 1u << f))
+                continue;
+            name = fs_form_file_name(form, ro.format);
+            path = fs_printf("%s/%s", dir, name);
+            err = fs_lib_write(lib, docs[i], &ro, path, diags);
+            free(name);
+            free(path);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        fs_doc_free(docs[i]);
+    free(docs);
+    return err;
+}
+
+/* The output folder name of dossier PATH; see fivestar.h. */
+char *fs_lib_folder_name(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    size_t n;
+
+    base = base ? base + 1 : path;
+    n = strlen(base);
+    if (n > 4 && strcmp(base + n - 4, ".xml") == 0)
+        n -= 4;
+    return fs_printf("%.*s", (int)n, base);
+}
+
+/* Makes DIR (one level) unless it is a folder already; see fivestar.h. */
+int fs_lib_make_dir(const char *dir)
+{
+    struct stat sb;
+
+    if (mkdir(dir, 0755) == 0)
+        return 0;
+    if (errno == EEXIST && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return 0;
+    if (errno == EEXIST)
+        errno = ENOTDIR;
+    return -1;
+}
+
+/* Rubric ID through the context's cache; see fs-lib-private.h. */
+const fs_rubric *fs_lib_rubric(fs_lib *lib, const char *id, fs_diags *diags,
+                               const char *file, long line, fs_error *err)
+{
+    return fs_rubric_cache_get(lib->rubrics, id, diags, file, line, err);
+}
