@@ -1,0 +1,201 @@
+/*
+ * fs-forms-private.h - what the forms loader (fs-forms-load.c) and the
+ * builders (fs-form-text.c, fs-form-dossier.c, fs-form-statistics.c)
+ * share: the forms template in memory, with every style resolved and
+ * every text split into literal pieces, placeholders and blanks, and the
+ * context of a document being built.  Not for use outside src/forms/.
+ */
+#ifndef FS_FORMS_PRIVATE_H
+#define FS_FORMS_PRIVATE_H
+
+#include "fs-form.h"
+
+#define MAX_COLS 20
+
+/* ------------------------------------------------------------------------
+ * The template in memory.
+ * ---------------------------------------------------------------------- */
+
+/* A text style, fully resolved. */
+typedef struct tstyle {
+    fs_font_role role;
+    double size;                /* points                                  */
+    fs_align align;
+    double indent;              /* characters                              */
+    double before, after;       /* mm                                      */
+    double spacing;             /* multiple of the size                    */
+    int keep;                   /* keep with next                          */
+    unsigned flags;             /* FS_RUN_BOLD                             */
+    int narrative;              /* split into paragraphs, indent, justify  */
+} tstyle;
+
+/* Placeholders, with the contexts they may be used in. */
+typedef enum var_id {
+    V_NAME, V_UNIT, V_TOWN, V_LEADER, V_PHONE, V_MEMBERS, V_FOUNDED, V_DATE,
+    V_YEAR, V_STAR, V_HONORS, V_OPINION, V_REMARK, V_RUBRIC_TITLE,
+    V_RUBRIC_REMARK, V_ISSUER, V_TOTAL, V_MAX, V_THRESHOLD, V_THRESHOLD_NAME,
+    V_SHORTFALL,
+    V_LABEL, V_SECTION, V_SECTION_NUMBER, V_SECTION_MAX, V_SUBTOTAL,
+    V_SITUATION,
+    V_COUNT, V_STAR0, V_STAR1, V_STAR2, V_STAR3, V_STAR4, V_STAR5,
+    V_QUALIFIED, V_UNQUALIFIED, V_UNDETERMINED, V_AVERAGE,
+    V_HELD_STAR, V_COMPLIANT, V_PROBLEMS, V_PLAN, V_STANDING_REMARK,
+    V_TOWN_COUNT
+} var_id;
+
+/* Contexts: one dossier's form, a rubric section in it, the 统计表 as a
+ * whole, one dossier's row of the 统计表, a town's group row. */
+enum { CTX_FORM = 1, CTX_SECTION = 2, CTX_STATS = 4, CTX_ROW = 8, CTX_GROUP = 16 };
+
+/* A placeholder's name, its id and the contexts (CTX_*) it may be used in. */
+struct var_def {
+    const char *name;
+    var_id id;
+    unsigned ctx;
+};
+
+/* One piece of a text: literal UTF-8, a placeholder, or a blank. */
+typedef enum seg_kind { SEG_TEXT, SEG_VAR, SEG_BLANK } seg_kind;
+
+typedef struct tseg {
+    seg_kind kind;
+    char *text;                 /* SEG_TEXT                                */
+    var_id var;                 /* SEG_VAR                                 */
+    int n, underline;           /* SEG_BLANK: N characters                 */
+} tseg;
+
+typedef struct tpara {
+    tstyle st;
+    tseg *segs;
+    size_t nsegs;
+} tpara;
+
+typedef struct tcell {
+    int label;                  /* <label>: repeats when its row splits    */
+    int span;
+    fs_valign valign;
+    tpara *paras;               /* one pattern, or one per <p>             */
+    size_t nparas;
+    int multi;                  /* made of <p> elements: empty ones drop   */
+} tcell;
+
+typedef struct trow {
+    int each_section;
+    double min_height;
+    int keep;
+    tcell *cells;
+    size_t ncells;
+} trow;
+
+/* Roles of the columns of <scores>. */
+typedef enum col_role {
+    ROLE_SECTION, ROLE_NUMBER, ROLE_STANDARD, ROLE_CHECK, ROLE_MAX,
+    ROLE_SCORE, ROLE_NOTE, ROLE_COUNT
+} col_role;
+
+typedef struct ttable {
+    size_t ncols;
+    double widths[MAX_COLS];
+    double pad_x, pad_y, border;
+    /* <scores> */
+    col_role roles[MAX_COLS];
+    tpara heads[MAX_COLS];
+    fs_valign head_valign;
+    tstyle body[MAX_COLS];
+    fs_valign body_valign[MAX_COLS];
+    tpara *section;
+    size_t nsection;
+    fs_valign section_valign;
+    tpara total;
+    int has_total;
+    /* <grid> */
+    trow *rows;
+    size_t nrows;
+    /* <roster>: HEADS, HEAD_VALIGN and BODY_VALIGN as for <scores> */
+    tpara vals[MAX_COLS];       /* a dossier's cell of each column         */
+    tpara group;                /* the row before each town's rows         */
+    int has_group;
+    char *yes, *no, *no_star;   /* 是否达标 是 / 否, 已获评的星级 none       */
+} ttable;
+
+typedef enum block_kind {
+    B_PARA, B_FIELDS, B_SPACER, B_SCORES, B_SUMMARY, B_GRID, B_ROSTER
+} block_kind;
+
+typedef struct tblock {
+    block_kind kind;
+    tpara *paras;               /* B_PARA: 1; B_FIELDS: one per field;
+                                   B_SUMMARY: qualified, shortfall, unrated */
+    size_t nparas;
+    double *widths;             /* B_FIELDS                                */
+    double height;              /* B_SPACER                                */
+    ttable *table;              /* B_SCORES, B_GRID, B_ROSTER              */
+} tblock;
+
+typedef struct tform {
+    tpara title, subject, keywords;     /* metadata patterns               */
+    fs_page_setup page;         /* the template's, or the form's own       */
+    tblock *blocks;
+    size_t nblocks;
+} tform;
+
+/* The kinds of form, which decide the blocks and placeholders allowed. */
+typedef enum form_kind { FORM_SHEET, FORM_APP, FORM_STATS } form_kind;
+
+struct fs_forms {
+    char *path;
+    char *id;
+    fs_page_setup page;
+    char *stars[6];             /* display names of star levels 1..5       */
+    tform sheet, app, stats;
+    int has_stats;              /* the template has <statistics>           */
+};
+
+/* ------------------------------------------------------------------------
+ * Building: values of placeholders.
+ * ---------------------------------------------------------------------- */
+
+typedef struct bctx {
+    const fs_forms *f;
+    const fs_rubric *r;         /* NULL outside a dossier (统计表 as a whole) */
+    const fs_dossier *d;
+    const fs_result_sheet *s;
+    int section;                /* index into r->sections, -1 outside      */
+    /* 统计表 */
+    const fs_stats_summary *sum;
+    const fs_stats_row *row;    /* the row being built, or NULL            */
+    const ttable *roster;
+    size_t town_count;          /* rows of the town of a <group> row       */
+    int no_lines;               /* runs carry no dossier line (several
+                                   dossiers share the document)           */
+    char buf[64];
+} bctx;
+
+/* Where paragraphs go: the document or a cell. */
+typedef struct target {
+    fs_doc *doc;
+    fs_cell *cell;
+} target;
+
+/* ------------------------------------------------------------------------
+ * fs-form-text.c: placeholders, their values, and paragraphs.
+ * ---------------------------------------------------------------------- */
+
+/* The placeholder named by the LEN bytes at NAME, or NULL. */
+const struct var_def *fs_form_text_var(const char *name, size_t len);
+/* Writes into BUF (SIZE bytes) where the placeholders of context set CTX
+ * may be used, for messages; returns BUF. */
+const char *fs_form_text_where(unsigned ctx, char *buf, size_t size);
+/* T as "93" or "19.5", in X->buf. */
+const char *fs_form_text_tenths(bctx *x, fs_tenths t);
+/* The whole text of pattern P as one malloc'd string. */
+char *fs_form_text_flat(bctx *x, const tpara *p);
+/* Emits pattern P into T with the placeholders of X filled in; returns
+ * the number of paragraphs added (0 when SKIP_EMPTY and it is empty). */
+size_t fs_form_text_emit(target t, const tpara *p, bctx *x, int skip_empty);
+/* Adds TEXT (one paragraph per line) to cell C in style ST. */
+void fs_form_text_literal(fs_cell *c, const tstyle *st, const char *text, long line);
+/* Vertical space of B->height mm: an empty paragraph that tall. */
+void fs_form_text_spacer(fs_doc *doc, const tblock *b);
+
+#endif
