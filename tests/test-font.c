@@ -8,6 +8,7 @@
  * fails.
  */
 #include "fs-font.h"
+#include "fs-pdf-font.h"
 
 #include <check.h>
 #include <dirent.h>

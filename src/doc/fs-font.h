@@ -1,5 +1,6 @@
 /*
- * fs-font.h - font roles, glyph look-up and measuring, and PDF embedding.
+ * fs-font.h - font roles, glyph look-up, measuring and subsetting: what
+ * both backends need (PDF embedding is in src/pdf/fs-pdf-font.h).
  *
  * A fontset is read once from a config file (fonts/fonts.conf) and shared
  * by every document of a run.  It maps the roles song, hei, kai, latin and
@@ -7,22 +8,16 @@
  * with HarfBuzz to answer "which face draws this character" and "how wide
  * is it".  Measuring never touches libharu.
  *
- * For a PDF, the typesetter records every code point it draws per face
- * (fs_pdf_fonts_use), then fs_pdf_fonts_embed subsets each used face with
- * hb-subset, loads the subset into libharu and rewrites its ToUnicode CMap
- * as valid bfchar.  Every code point a face draws is remapped to a compact
- * stand-in, U+0100 upwards in code point order, in the subset's cmap (the
- * stand-ins are the PDF's character codes and CIDs) and mapped back to its
- * real value (a UTF-16 surrogate pair outside the BMP, which libharu 2.3.0
- * would turn into spaces) in the ToUnicode CMap; fs_pdf_fonts_encode
- * produces the UTF-8 to hand to HPDF_Page_ShowText with that remapping
- * applied.
+ * Subsets (fs_font_subset, fs_fontset_subset_face) serve the DOCX
+ * backend's embedded fonts and the PDF backend's (src/pdf/fs-pdf-font.c).
  */
 #ifndef FS_FONT_H
 #define FS_FONT_H
 
 #include "fs-base.h"
-#include <hpdf.h>
+
+#include <stddef.h>
+#include <stdint.h>
 
 /* FS_ROLE_EDITABLE is optional and never picked for drawing: it names an
  * open face that editable documents (DOCX) embed in place of a role's font
@@ -67,30 +62,30 @@ int fs_fontset_pick(const fs_fontset *fs, fs_font_role role, uint32_t cp);
  * what libharu draws.  0 when the face lacks CP. */
 int fs_fontset_advance(const fs_fontset *fs, int face, uint32_t cp);
 
-/* Per-PDF state. */
-typedef struct fs_pdf_fonts fs_pdf_fonts;
-
-fs_pdf_fonts *fs_pdf_fonts_new(const fs_fontset *fs);
-void fs_pdf_fonts_free(fs_pdf_fonts *pf);
-/* Records that CP will be drawn in FACE. */
-void fs_pdf_fonts_use(fs_pdf_fonts *pf, int face, uint32_t cp);
-/* Subsets every used face, loads it into PDF and fixes its ToUnicode.
- * Call once, after all fs_pdf_fonts_use calls and before drawing.
- * Subsets go to libharu through in-memory files (memfd), or where the
- * system has none through temporary files in $TMPDIR (or /tmp), removed
- * before this returns.  Returns FS_OK, FS_E_FONT or FS_E_PDF with a
- * message naming the font file in DIAGS. */
-fs_error fs_pdf_fonts_embed(fs_pdf_fonts *pf, HPDF_Doc pdf, fs_diags *diags);
-HPDF_Font fs_pdf_fonts_get(const fs_pdf_fonts *pf, int face);
-/* UTF-8 for HPDF_Page_ShowText of the N code points CPS, all of FACE, each
- * replaced by its stand-in (once FACE is embedded).  Malloc'd. */
-char *fs_pdf_fonts_encode(const fs_pdf_fonts *pf, int face,
-                          const uint32_t *cps, size_t n);
-
 /* Subsets FACE to the code points CPS (HarfBuzz, no hinting) and returns
  * the font bytes in *OUT / *OUTLEN (malloc'd).  Also used by the DOCX
  * backend to embed fonts.  Returns FS_OK or FS_E_FONT. */
 fs_error fs_font_subset(const fs_fontset *fs, int face, const uint32_t *cps,
                         size_t n, unsigned char **out, size_t *outlen);
+
+struct hb_face_t;
+struct hb_set_t;
+
+/* Runs hb-subset on face FACE of FS for the code points of the HarfBuzz
+ * set UNICODES, without hinting; FOR_PDF also drops the layout and colour
+ * tables (libharu ignores them).  Returns a new HarfBuzz face the caller
+ * destroys, or NULL (FACE out of range, or HarfBuzz failed). */
+struct hb_face_t *fs_fontset_subset_face(const fs_fontset *fs, int face,
+                                         const struct hb_set_t *unicodes,
+                                         int for_pdf);
+
+/* Is CP a code point a font cmap can map (not a surrogate, not 0, at most
+ * U+10FFFF)? */
+int fs_font_cp_valid(uint32_t cp);
+
+/* Adds an error to DIAGS (which may be NULL: then the message is dropped);
+ * a message that cannot be formatted for want of memory is dropped. */
+void fs_font_error(fs_diags *diags, const char *file, long line,
+                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -12,7 +12,7 @@
 #define FS_PDF_DRAW_H
 
 #include "fs-draw.h"
-#include "fs-font.h"
+#include "fs-pdf-font.h"
 
 #include <hpdf.h>
 
