@@ -3,10 +3,8 @@
  *
  * Unit tests compare the exact XML of the element writers (cells with
  * gridSpan, vMerge and vAlign; runs with rFonts and sizes; the section).
- * The writers are static, so this file includes fs-docx-document.c itself;
- * the archive's copy of that module is then never linked (every symbol it
- * defines is already here).  They use office fonts, whose names do not
- * depend on the fonts installed.
+ * The writers it checks are declared in fs-docx-private.h.  They use
+ * office fonts, whose names do not depend on the fonts installed.
  *
  * Package tests render a synthetic document (header row, row spans across
  * a page break, column spans, long text, characters the song font lacks,
@@ -22,7 +20,7 @@
  */
 #include "testutil.h"
 
-#include "../src/docx/fs-docx-document.c"
+#include "fs-docx-private.h"
 
 #include <harfbuzz/hb.h>
 #include <harfbuzz/hb-ot.h>
@@ -398,7 +396,7 @@ START_TEST(test_cell_merge_xml)
     ctx = office_ctx(doc, &d);
 
     frag_open(&f);
-    write_w_tc(&f.x, ctx, c, 1701, 2, VMERGE_RESTART);
+    fs_docx_document_write_tc(&f.x, ctx, c, 1701, 2, FS_DOCX_VMERGE_RESTART);
     frag_check(&f, "<w:tc><w:tcPr><w:tcW w:w=\"1701\" w:type=\"dxa\"/>"
                "<w:gridSpan w:val=\"2\"/><w:vMerge w:val=\"restart\"/>"
                "<w:vAlign w:val=\"center\"/></w:tcPr>"
@@ -411,7 +409,7 @@ START_TEST(test_cell_merge_xml)
     /* A continuation: its own w:tc, the same width and span, an empty
      * paragraph with the cell's properties. */
     frag_open(&f);
-    write_w_tc(&f.x, ctx, c, 1701, 2, VMERGE_CONTINUE);
+    fs_docx_document_write_tc(&f.x, ctx, c, 1701, 2, FS_DOCX_VMERGE_CONTINUE);
     frag_check(&f, "<w:tc><w:tcPr><w:tcW w:w=\"1701\" w:type=\"dxa\"/>"
                "<w:gridSpan w:val=\"2\"/><w:vMerge/>"
                "<w:vAlign w:val=\"center\"/></w:tcPr>"
@@ -431,7 +429,7 @@ START_TEST(test_row_xml)
 
     fs_diags d = {0};
     fs_docx_ctx *ctx;
-    grid g;
+    fs_docx_grid g;
     frag f;
 
     fs_row_add_cell(t, r0, 1, 2, FS_VALIGN_BOTTOM);
@@ -440,22 +438,22 @@ START_TEST(test_row_xml)
     r0 = &t->rows[0];                   /* the rows may have moved */
     fs_row_add_cell(t, r1, 1, 1, FS_VALIGN_TOP);      /* lands in column 1 */
     ctx = office_ctx(doc, &d);
-    grid_build(&g, t);
+    fs_docx_grid_build(&g, t);
     /* Widths rounded at the edges: 567 + 1134 + 1718 = mm(60.3). */
     ck_assert_int_eq(g.cols[0], 567);
     ck_assert_int_eq(g.cols[1], 1134);
     ck_assert_int_eq(g.cols[2], 1718);
-    ck_assert_int_eq(grid_width(&g, 0, 3), fs_dx_mm(60.3));
+    ck_assert_int_eq(fs_docx_grid_width(&g, 0, 3), fs_dx_mm(60.3));
 
     frag_open(&f);
-    write_w_trPr(&f.x, r0);
+    fs_docx_document_write_trpr(&f.x, r0);
     frag_check(&f, "<w:trPr><w:cantSplit/><w:trHeight w:val=\"454\" "
                "w:hRule=\"atLeast\"/><w:tblHeader/></w:trPr>");
 
     /* Row 1: the continuation of the row span, the new cell, and a filler
      * for the hole the model left in column 2. */
     frag_open(&f);
-    write_w_tr(&f.x, ctx, t, &g, 1);
+    fs_docx_document_write_tr(&f.x, ctx, t, &g, 1);
     frag_check(&f, "<w:tr>"
                "<w:tc><w:tcPr><w:tcW w:w=\"567\" w:type=\"dxa\"/><w:vMerge/>"
                "<w:vAlign w:val=\"bottom\"/></w:tcPr><w:p/></w:tc>"
@@ -466,12 +464,12 @@ START_TEST(test_row_xml)
                "</w:tr>");
 
     frag_open(&f);
-    write_w_tblGrid(&f.x, &g);
+    fs_docx_document_write_tblgrid(&f.x, &g);
     frag_check(&f, "<w:tblGrid><w:gridCol w:w=\"567\"/><w:gridCol w:w=\"1134\"/>"
                "<w:gridCol w:w=\"1718\"/></w:tblGrid>");
 
     frag_open(&f);
-    write_w_tblPr(&f.x, t, 3419);
+    fs_docx_document_write_tblpr(&f.x, t, 3419);
     frag_check(&f, "<w:tblPr><w:tblW w:w=\"3419\" w:type=\"dxa\"/>"
                "<w:tblInd w:w=\"0\" w:type=\"dxa\"/><w:tblBorders>"
                "<w:top w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"
@@ -486,7 +484,7 @@ START_TEST(test_row_xml)
                "</w:tblCellMar><w:tblLook w:val=\"0000\" w:firstRow=\"0\" "
                "w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" "
                "w:noHBand=\"1\" w:noVBand=\"1\"/></w:tblPr>");
-    grid_free(&g);
+    fs_docx_grid_free(&g);
     fs_docx_ctx_free(ctx);
     fs_doc_free(doc);
 }
@@ -551,7 +549,7 @@ START_TEST(test_para_xml)
     fs_para_add_run(p, "备注", FS_ROLE_SONG, FS_PT_XIAO4, 0, 0);
     ctx = office_ctx(doc, &d);
     frag_open(&f);
-    write_w_pPr(&f.x, ctx, p, fs_dx_para_style(p, 0), 1);
+    fs_docx_document_write_ppr(&f.x, ctx, p, fs_dx_para_style(p, 0), 1);
     frag_check(&f, "<w:pPr><w:pStyle w:val=\"FsNarrative\"/><w:keepNext/>"
                "<w:pageBreakBefore/><w:spacing w:before=\"170\" w:after=\"0\" "
                "w:line=\"360\" w:lineRule=\"exact\"/>"
@@ -568,7 +566,7 @@ START_TEST(test_para_xml)
     fs_para_add_run(p, "", FS_ROLE_SONG, 5.67, 0, 0);
     ctx = office_ctx(doc, &d);
     frag_open(&f);
-    write_w_pPr(&f.x, ctx, p, FS_DX_NARRATIVE, 0);
+    fs_docx_document_write_ppr(&f.x, ctx, p, FS_DX_NARRATIVE, 0);
     frag_check(&f, "<w:pPr><w:pStyle w:val=\"FsNarrative\"/><w:spacing "
                "w:before=\"0\" w:after=\"0\" w:line=\"113\" w:lineRule=\"exact\"/>"
                "<w:jc w:val=\"left\"/><w:rPr><w:sz w:val=\"11\"/>"
@@ -586,7 +584,7 @@ START_TEST(test_sectpr_xml)
     /* GB/T 9704: 37/26/35/28 mm; the footer distance puts the top of the
      * page number's 14 pt line 7 mm under the text block: 28 mm - 14 pt. */
     frag_open(&f);
-    write_w_sectPr(&f.x, &doc->page, "rId4", "rId5");
+    fs_docx_document_write_sectpr(&f.x, &doc->page, "rId4", "rId5");
     frag_check(&f, "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId4\"/>"
                "<w:footerReference w:type=\"even\" r:id=\"rId5\"/>"
                "<w:pgSz w:w=\"11906\" w:h=\"16838\"/>"

@@ -43,183 +43,8 @@ void fs_docx_document_free(fs_docx_document *self)
 }
 
 /* ------------------------------------------------------------------------
- * Runs.
- * ---------------------------------------------------------------------- */
-
-/* Write the <w:rFonts> element: latin for ASCII, FONT for the rest, and
- * the hint that sends ambiguous characters (“ ” — ·) to FONT too. */
-void fs_docx_write_rfonts(fs_dx *x, const fs_docx_ctx *c, int font)
-{
-    const char *latin = c->fontv[c->latin].name;
-
-    fs_dx_start(x, "w:rFonts");
-    fs_dx_attr(x, "w:ascii", latin);
-    fs_dx_attr(x, "w:hAnsi", latin);
-    fs_dx_attr(x, "w:eastAsia", c->fontv[font].name);
-    fs_dx_attr(x, "w:hint", "eastAsia");
-    fs_dx_end(x);
-}
-
-/* Write the <w:sz> and <w:szCs> elements (half-points). */
-static void write_w_sz(fs_dx *x, double size)
-{
-    fs_dx_val_int(x, "w:sz", fs_dx_hps(size));
-    fs_dx_val_int(x, "w:szCs", fs_dx_hps(size));
-}
-
-/* Write the <w:rPr> element (see fs-docx-private.h).  Schema order:
- * rFonts, b, bCs, sz, szCs, u. */
-void fs_docx_write_rpr(fs_dx *x, const fs_docx_ctx *c, int font, double size,
-                       unsigned flags, int st)
-{
-    const fs_dx_style_props *sp = st >= 0 && st < FS_DX_NSTYLES
-        ? &c->style[st] : NULL;
-    int bold = (flags & FS_RUN_BOLD) != 0;
-    int w_font = !sp || sp->font != font;
-    int w_bold = sp ? bold != sp->bold : bold;
-    int w_size = !sp || sp->hps != fs_dx_hps(size);
-    int w_u = (flags & FS_RUN_UNDERLINE) != 0;
-
-    if (!w_font && !w_bold && !w_size && !w_u)
-        return;
-    fs_dx_start(x, "w:rPr");
-    if (w_font)
-        fs_docx_write_rfonts(x, c, font);
-    if (w_bold && bold) {
-        fs_dx_empty(x, "w:b");
-        fs_dx_empty(x, "w:bCs");
-    } else if (w_bold) {
-        fs_dx_val_int(x, "w:b", 0);
-        fs_dx_val_int(x, "w:bCs", 0);
-    }
-    if (w_size)
-        write_w_sz(x, size);
-    if (w_u)
-        fs_dx_val(x, "w:u", "single");
-    fs_dx_end(x);
-}
-
-/* Write the <w:t> element for the N bytes at S (spaces kept). */
-static void write_w_t(fs_dx *x, const char *s, size_t n)
-{
-    fs_dx_start(x, "w:t");
-    fs_dx_attr(x, "xml:space", "preserve");
-    fs_dx_text(x, s, n);
-    fs_dx_end(x);
-}
-
-/* Write the <w:r> element: the N bytes at S in FONT, SIZE and FLAGS; a
- * tab becomes <w:tab/> and a newline <w:br/>. */
-static void write_w_r(fs_dx *x, const fs_docx_ctx *c, const char *s, size_t n,
-                      int font, double size, unsigned flags, int st)
-{
-    const char *end = s + n;
-
-    fs_dx_start(x, "w:r");
-    fs_docx_write_rpr(x, c, font, size, flags, st);
-    while (s < end) {
-        size_t k = 0;
-
-        while (s + k < end && s[k] != '\t' && s[k] != '\n')
-            k++;
-        if (k)
-            write_w_t(x, s, k);
-        if (s + k < end)
-            fs_dx_empty(x, s[k] == '\t' ? "w:tab" : "w:br");
-        s += k + (s + k < end);
-    }
-    fs_dx_end(x);
-}
-
-/* See fs-docx-private.h. */
-void fs_docx_write_text_runs(fs_dx *x, const fs_docx_ctx *c, const char *text,
-                             fs_font_role role, double size, unsigned flags,
-                             int st)
-{
-    const char *s = text;
-
-    while (*s) {
-        int font;
-        size_t n = fs_docx_ctx_segment(c, role, s, &font);
-
-        write_w_r(x, c, s, n, font, size, flags, st);
-        s += n;
-    }
-}
-
-/* ------------------------------------------------------------------------
  * Paragraphs.
  * ---------------------------------------------------------------------- */
-
-/* The largest run size of P in points, 0 without runs. */
-static double max_size(const fs_para *p)
-{
-    double m = 0;
-
-    for (size_t i = 0; i < p->nruns; i++)
-        if (p->runs[i].size > m)
-            m = p->runs[i].size;
-    return m;
-}
-
-/* Write the <w:spacing> element: before and after in twips, and the line
- * pitch exactly LINE_SPACING times the largest size (as the PDF sets it). */
-static void write_w_spacing(fs_dx *x, const fs_para *p)
-{
-    double size = max_size(p);
-
-    fs_dx_start(x, "w:spacing");
-    fs_dx_attr_int(x, "w:before", fs_dx_mm(p->space_before));
-    fs_dx_attr_int(x, "w:after", fs_dx_mm(p->space_after));
-    if (p->line_spacing > 0 && size > 0) {
-        fs_dx_attr_int(x, "w:line", fs_dx_pt(p->line_spacing * size));
-        fs_dx_attr(x, "w:lineRule", "exact");
-    } else {
-        fs_dx_attr_int(x, "w:line", 240);
-        fs_dx_attr(x, "w:lineRule", "auto");
-    }
-    fs_dx_end(x);
-}
-
-/* Write the <w:ind> element: a first-line indent of INDENT_CHARS
- * characters (w:firstLineChars, hundredths) and the same in twips for
- * applications that ignore character units. */
-static void write_w_ind(fs_dx *x, const fs_para *p)
-{
-    double size = p->nruns ? p->runs[0].size : 0;
-
-    fs_dx_start(x, "w:ind");
-    fs_dx_attr_int(x, "w:firstLineChars", lround(p->indent_chars * 100));
-    fs_dx_attr_int(x, "w:firstLine", fs_dx_pt(p->indent_chars * size));
-    fs_dx_end(x);
-}
-
-/* The w:jc value of A. */
-static const char *jc_value(fs_align a)
-{
-    switch (a) {
-    case FS_ALIGN_CENTER: return "center";
-    case FS_ALIGN_RIGHT: return "right";
-    case FS_ALIGN_JUSTIFY: return "both";
-    case FS_ALIGN_LEFT: break;
-    }
-    return "left";
-}
-
-/* Write the <w:jc> element. */
-static void write_w_jc(fs_dx *x, fs_align a)
-{
-    fs_dx_val(x, "w:jc", jc_value(a));
-}
-
-/* See fs-docx-private.h: spacing, ind (when indented) and jc of P. */
-void fs_docx_write_para_layout(fs_dx *x, const fs_para *p)
-{
-    write_w_spacing(x, p);
-    if (p->indent_chars > 0)
-        write_w_ind(x, p);
-    write_w_jc(x, p->align);
-}
 
 /* Does P draw nothing (no run with text)? */
 static int para_empty(const fs_para *p)
@@ -234,8 +59,8 @@ static int para_empty(const fs_para *p)
  * keepNext, pageBreakBefore, spacing, ind, jc, rPr: the paragraph mark's
  * look, which matters (and is written) only for an empty paragraph,
  * whose height it gives. */
-static void write_w_pPr(fs_dx *x, const fs_docx_ctx *c, const fs_para *p,
-                        fs_dx_style st, int break_before)
+void fs_docx_document_write_ppr(fs_dx *x, const fs_docx_ctx *c, const fs_para *p,
+                                fs_dx_style st, int break_before)
 {
     fs_dx_start(x, "w:pPr");
     fs_dx_val(x, "w:pStyle", fs_dx_style_id(st));
@@ -249,7 +74,7 @@ static void write_w_pPr(fs_dx *x, const fs_docx_ctx *c, const fs_para *p,
         int font;
 
         fs_docx_ctx_segment(c, r->role, r->text, &font);
-        fs_docx_write_rpr(x, c, font, max_size(p), r->flags & FS_RUN_BOLD,
+        fs_docx_write_rpr(x, c, font, fs_docx_write_para_size(p), r->flags & FS_RUN_BOLD,
                           (int)st);
     }
     fs_dx_end(x);
@@ -261,7 +86,7 @@ static void write_w_p(fs_dx *x, const fs_docx_ctx *c, const fs_para *p,
                       fs_dx_style st, int break_before)
 {
     fs_dx_start(x, "w:p");
-    write_w_pPr(x, c, p, st, break_before);
+    fs_docx_document_write_ppr(x, c, p, st, break_before);
     for (size_t i = 0; i < p->nruns; i++)
         fs_docx_write_text_runs(x, c, p->runs[i].text, p->runs[i].role,
                                 p->runs[i].size, p->runs[i].flags, (int)st);
@@ -274,7 +99,7 @@ static void write_w_p_empty(fs_dx *x, const fs_docx_ctx *c, const fs_para *p)
 {
     fs_dx_start(x, "w:p");
     if (p)
-        write_w_pPr(x, c, p, FS_DX_TABLE, 0);
+        fs_docx_document_write_ppr(x, c, p, FS_DX_TABLE, 0);
     fs_dx_end(x);
 }
 
@@ -292,7 +117,7 @@ static void write_w_p_thin(fs_dx *x, int page_break)
     fs_dx_attr(x, "w:lineRule", "exact");
     fs_dx_end(x);
     fs_dx_start(x, "w:rPr");
-    write_w_sz(x, 1);
+    fs_docx_write_sz(x, 1);
     fs_dx_end(x);
     fs_dx_end(x);
     if (page_break) {
@@ -308,79 +133,6 @@ static void write_w_p_thin(fs_dx *x, int page_break)
 /* ------------------------------------------------------------------------
  * Tables.
  * ---------------------------------------------------------------------- */
-
-/* The grid of a table in twips and which cell covers each slot. */
-typedef struct grid {
-    size_t nrows, ncols;
-    long *cols;                 /* column widths, twips                  */
-    const fs_cell **own;        /* [row * ncols + col]: covering cell    */
-    size_t *origin;             /* [row * ncols + col]: its first row    */
-} grid;
-
-/* Clamps a span V to 1..MAX. */
-static int span_clamp(int v, size_t max)
-{
-    if (v < 1)
-        return 1;
-    return (size_t)v > max ? (int)max : v;
-}
-
-/* Lays out T into G: widths rounded cumulatively (so they add up to the
- * rounded table width) and every slot's covering cell.  Free with
- * grid_free. */
-static void grid_build(grid *g, const fs_table *t)
-{
-    double sum = 0;
-    long prev = 0;
-
-    g->nrows = t->nrows;
-    g->ncols = t->ncols;
-    g->cols = fs_xcalloc(t->ncols, sizeof *g->cols);
-    g->own = fs_xcalloc(t->nrows * t->ncols, sizeof *g->own);
-    g->origin = fs_xcalloc(t->nrows * t->ncols, sizeof *g->origin);
-    for (size_t k = 0; k < t->ncols; k++) {
-        long edge;
-
-        sum += t->widths[k];
-        edge = fs_dx_mm(sum);
-        g->cols[k] = edge - prev;
-        prev = edge;
-    }
-    for (size_t r = 0; r < t->nrows; r++)
-        for (size_t i = 0; i < t->rows[r].ncells; i++) {
-            const fs_cell *cell = &t->rows[r].cells[i];
-            size_t col = cell->col < 0 ? 0 : (size_t)cell->col;
-
-            if (col >= t->ncols)
-                continue;
-            int rs = span_clamp(cell->rowspan, t->nrows - r);
-            int cs = span_clamp(cell->colspan, t->ncols - col);
-            for (size_t rr = r; rr < r + (size_t)rs; rr++)
-                for (size_t cc = col; cc < col + (size_t)cs; cc++)
-                    if (!g->own[rr * t->ncols + cc]) {
-                        g->own[rr * t->ncols + cc] = cell;
-                        g->origin[rr * t->ncols + cc] = r;
-                    }
-        }
-}
-
-/* Frees what grid_build allocated. */
-static void grid_free(grid *g)
-{
-    free(g->cols);
-    free(g->own);
-    free(g->origin);
-}
-
-/* The width in twips of NCOLS grid columns from COL. */
-static long grid_width(const grid *g, size_t col, size_t ncols)
-{
-    long w = 0;
-
-    for (size_t k = col; k < col + ncols && k < g->ncols; k++)
-        w += g->cols[k];
-    return w;
-}
 
 /* Write a width element NAME (tblW, tcW) of W twips. */
 static void write_width(fs_dx *x, const char *name, long w)
@@ -435,7 +187,7 @@ static void write_w_tblCellMar(fs_dx *x, double pad_x, double pad_y)
 
 /* Write the <w:tblPr> element.  Schema order: tblW, tblInd, tblBorders,
  * tblLayout, tblCellMar, tblLook. */
-static void write_w_tblPr(fs_dx *x, const fs_table *t, long width)
+void fs_docx_document_write_tblpr(fs_dx *x, const fs_table *t, long width)
 {
     fs_dx_start(x, "w:tblPr");
     write_width(x, "w:tblW", width);
@@ -458,7 +210,7 @@ static void write_w_tblPr(fs_dx *x, const fs_table *t, long width)
 }
 
 /* Write the <w:tblGrid> element. */
-static void write_w_tblGrid(fs_dx *x, const grid *g)
+void fs_docx_document_write_tblgrid(fs_dx *x, const fs_docx_grid *g)
 {
     fs_dx_start(x, "w:tblGrid");
     for (size_t k = 0; k < g->ncols; k++) {
@@ -471,7 +223,7 @@ static void write_w_tblGrid(fs_dx *x, const grid *g)
 
 /* Write the <w:trPr> element (nothing for a plain row).  Its children
  * are a choice group: cantSplit, trHeight, tblHeader. */
-static void write_w_trPr(fs_dx *x, const fs_row *r)
+void fs_docx_document_write_trpr(fs_dx *x, const fs_row *r)
 {
     if (!(r->flags & (FS_ROW_HEADER | FS_ROW_CANT_SPLIT)) && r->min_height <= 0)
         return;
@@ -489,9 +241,6 @@ static void write_w_trPr(fs_dx *x, const fs_row *r)
     fs_dx_end(x);
 }
 
-/* How a w:tc takes part in a vertical merge. */
-typedef enum vmerge { VMERGE_NONE, VMERGE_RESTART, VMERGE_CONTINUE } vmerge;
-
 /* The w:vAlign value of V. */
 static const char *valign_value(fs_valign v)
 {
@@ -501,30 +250,30 @@ static const char *valign_value(fs_valign v)
 
 /* Write the <w:tcPr> element.  Schema order: tcW, gridSpan, vMerge,
  * vAlign. */
-static void write_w_tcPr(fs_dx *x, long width, int colspan, vmerge vm,
+static void write_w_tcPr(fs_dx *x, long width, int colspan, fs_docx_vmerge vm,
                          fs_valign valign)
 {
     fs_dx_start(x, "w:tcPr");
     write_width(x, "w:tcW", width);
     if (colspan > 1)
         fs_dx_val_int(x, "w:gridSpan", colspan);
-    if (vm == VMERGE_RESTART)
+    if (vm == FS_DOCX_VMERGE_RESTART)
         fs_dx_val(x, "w:vMerge", "restart");
-    else if (vm == VMERGE_CONTINUE)
+    else if (vm == FS_DOCX_VMERGE_CONTINUE)
         fs_dx_empty(x, "w:vMerge");
     fs_dx_val(x, "w:vAlign", valign_value(valign));
     fs_dx_end(x);
 }
 
 /* Write the <w:tc> element of CELL (WIDTH twips, COLSPAN grid columns):
- * its paragraphs, or for a continuation (VMERGE_CONTINUE) one empty
+ * its paragraphs, or for a continuation (FS_DOCX_VMERGE_CONTINUE) one empty
  * paragraph, since every w:tc must end with a w:p. */
-static void write_w_tc(fs_dx *x, const fs_docx_ctx *c, const fs_cell *cell,
-                       long width, int colspan, vmerge vm)
+void fs_docx_document_write_tc(fs_dx *x, const fs_docx_ctx *c, const fs_cell *cell,
+                               long width, int colspan, fs_docx_vmerge vm)
 {
     fs_dx_start(x, "w:tc");
     write_w_tcPr(x, width, colspan, vm, cell ? cell->valign : FS_VALIGN_TOP);
-    if (vm == VMERGE_CONTINUE || !cell || !cell->nparas)
+    if (vm == FS_DOCX_VMERGE_CONTINUE || !cell || !cell->nparas)
         write_w_p_empty(x, c, cell && cell->nparas ? &cell->paras[0] : NULL);
     else
         for (size_t i = 0; i < cell->nparas; i++)
@@ -535,30 +284,30 @@ static void write_w_tc(fs_dx *x, const fs_docx_ctx *c, const fs_cell *cell,
 /* Write the <w:tr> element of row R of T: each grid slot is covered by a
  * cell starting here, a continuation of a row span from above, or (where
  * the model leaves a hole) an empty filler cell. */
-static void write_w_tr(fs_dx *x, const fs_docx_ctx *c, const fs_table *t,
-                       const grid *g, size_t r)
+void fs_docx_document_write_tr(fs_dx *x, const fs_docx_ctx *c, const fs_table *t,
+                               const fs_docx_grid *g, size_t r)
 {
     size_t cc = 0;
 
     fs_dx_start(x, "w:tr");
-    write_w_trPr(x, &t->rows[r]);
+    fs_docx_document_write_trpr(x, &t->rows[r]);
     while (cc < g->ncols) {
         const fs_cell *cell = g->own[r * g->ncols + cc];
         size_t n = 1;
 
         if (cell && (size_t)cell->col == cc) {
             size_t org = g->origin[r * g->ncols + cc];
-            int cs = span_clamp(cell->colspan, g->ncols - cc);
-            int rs = span_clamp(cell->rowspan, g->nrows - org);
-            vmerge vm = org != r ? VMERGE_CONTINUE
-                : rs > 1 ? VMERGE_RESTART : VMERGE_NONE;
+            int cs = fs_docx_grid_span(cell->colspan, g->ncols - cc);
+            int rs = fs_docx_grid_span(cell->rowspan, g->nrows - org);
+            fs_docx_vmerge vm = org != r ? FS_DOCX_VMERGE_CONTINUE
+                : rs > 1 ? FS_DOCX_VMERGE_RESTART : FS_DOCX_VMERGE_NONE;
 
             n = (size_t)cs;
-            write_w_tc(x, c, cell, grid_width(g, cc, n), cs, vm);
+            fs_docx_document_write_tc(x, c, cell, fs_docx_grid_width(g, cc, n), cs, vm);
         } else {
             while (cc + n < g->ncols && !g->own[r * g->ncols + cc + n])
                 n++;
-            write_w_tc(x, c, NULL, grid_width(g, cc, n), (int)n, VMERGE_NONE);
+            fs_docx_document_write_tc(x, c, NULL, fs_docx_grid_width(g, cc, n), (int)n, FS_DOCX_VMERGE_NONE);
         }
         cc += n;
     }
@@ -568,18 +317,18 @@ static void write_w_tr(fs_dx *x, const fs_docx_ctx *c, const fs_table *t,
 /* Write the <w:tbl> element of T. */
 static void write_w_tbl(fs_dx *x, const fs_docx_ctx *c, const fs_table *t)
 {
-    grid g;
+    fs_docx_grid g;
 
     if (!t->ncols || !t->nrows)
         return;
-    grid_build(&g, t);
+    fs_docx_grid_build(&g, t);
     fs_dx_start(x, "w:tbl");
-    write_w_tblPr(x, t, grid_width(&g, 0, g.ncols));
-    write_w_tblGrid(x, &g);
+    fs_docx_document_write_tblpr(x, t, fs_docx_grid_width(&g, 0, g.ncols));
+    fs_docx_document_write_tblgrid(x, &g);
     for (size_t r = 0; r < t->nrows; r++)
-        write_w_tr(x, c, t, &g, r);
+        fs_docx_document_write_tr(x, c, t, &g, r);
     fs_dx_end(x);
-    grid_free(&g);
+    fs_docx_grid_free(&g);
 }
 
 /* ------------------------------------------------------------------------
@@ -625,8 +374,8 @@ static void write_w_pgMar(fs_dx *x, const fs_page_setup *pg)
 
 /* Write the <w:sectPr> element.  Schema order: footerReference, pgSz,
  * pgMar. */
-static void write_w_sectPr(fs_dx *x, const fs_page_setup *pg,
-                           const char *odd_rid, const char *even_rid)
+void fs_docx_document_write_sectpr(fs_dx *x, const fs_page_setup *pg,
+                                   const char *odd_rid, const char *even_rid)
 {
     fs_dx_start(x, "w:sectPr");
     if (odd_rid)
@@ -677,7 +426,7 @@ static void write_w_body(fs_dx *x, const fs_docx_document *self)
         case FS_BLOCK_DRAWING:      /* a page of its own (fs-doc.h) */
             if (!b->u.drawing)
                 break;
-            fs_docx_write_drawing(x, c, b->u.drawing, pending || i > 0, &shape_id);
+            fs_docx_drawing_write(x, c, b->u.drawing, pending || i > 0, &shape_id);
             pending = i + 1 < doc->nblocks;
             prev = FS_BLOCK_PARA;
             break;
@@ -685,7 +434,7 @@ static void write_w_body(fs_dx *x, const fs_docx_document *self)
     }
     if (pending || prev == FS_BLOCK_TABLE || doc->nblocks == 0)
         write_w_p_thin(x, pending);
-    write_w_sectPr(x, &doc->page, self->odd_rid, self->even_rid);
+    fs_docx_document_write_sectpr(x, &doc->page, self->odd_rid, self->even_rid);
     fs_dx_end(x);
 }
 

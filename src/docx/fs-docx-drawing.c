@@ -454,7 +454,7 @@ static void write_text(dctx *d, const fs_draw_text *t)
 /* See fs-docx-private.h: the paragraph (its page break before it when
  * BREAK_BEFORE) and, in the drawing's order, the boxes, the arrows, the
  * arrows' labels and the texts. */
-void fs_docx_write_drawing(fs_dx *x, const fs_docx_ctx *c, const fs_drawing *dr,
+void fs_docx_drawing_write(fs_dx *x, const fs_docx_ctx *c, const fs_drawing *dr,
                            int break_before, long *id)
 {
     dctx d = { x, c, dr, id, 0 };

@@ -8,8 +8,10 @@
  *                            paragraph styles, subsets and obfuscation
  *   fs-docx-content-types.c  [Content_Types].xml
  *   fs-docx-rels.c           every relationships part (*.rels)
- *   fs-docx-document.c       word/document.xml (and the run properties the
- *                            other parts share)
+ *   fs-docx-write.c          the element writers the parts share: runs,
+ *                            run properties, paragraph layout
+ *   fs-docx-document.c       word/document.xml
+ *   fs-docx-grid.c           the column grid of a table (spans resolved)
  *   fs-docx-drawing.c        a drawing (fs-draw.h) in word/document.xml as
  *                            anchored shapes
  *   fs-docx-styles.c         word/styles.xml
@@ -213,6 +215,54 @@ fs_docx_document *fs_docx_document_new(const fs_docx_ctx *c,
 void fs_docx_document_free(fs_docx_document *self);
 void fs_docx_document_write(const void *self, fs_dx *x);
 
+/* Element writers of word/document.xml that tests/test-docx.c checks. */
+
+/* How a w:tc takes part in a vertical merge. */
+typedef enum fs_docx_vmerge {
+    FS_DOCX_VMERGE_NONE, FS_DOCX_VMERGE_RESTART, FS_DOCX_VMERGE_CONTINUE
+} fs_docx_vmerge;
+
+/* fs-docx-grid.c: the grid of a table in twips and which cell covers
+ * each slot. */
+/* The grid of a table in twips and which cell covers each slot. */
+typedef struct fs_docx_grid {
+    size_t nrows, ncols;
+    long *cols;                 /* column widths, twips                  */
+    const fs_cell **own;        /* [row * ncols + col]: covering cell    */
+    size_t *origin;             /* [row * ncols + col]: its first row    */
+} fs_docx_grid;
+/* A span V clamped to 1..MAX. */
+int fs_docx_grid_span(int v, size_t max);
+/* Lays out T into G; free with fs_docx_grid_free. */
+void fs_docx_grid_build(fs_docx_grid *g, const fs_table *t);
+/* Frees what fs_docx_grid_build allocated (not G). */
+void fs_docx_grid_free(fs_docx_grid *g);
+/* The width in twips of NCOLS grid columns from COL. */
+long fs_docx_grid_width(const fs_docx_grid *g, size_t col, size_t ncols);
+
+/* The <w:pPr> of P in style ST, with pageBreakBefore when BREAK_BEFORE. */
+void fs_docx_document_write_ppr(fs_dx *x, const fs_docx_ctx *c, const fs_para *p,
+                                fs_dx_style st, int break_before);
+/* The <w:tblPr> of T, WIDTH twips wide. */
+void fs_docx_document_write_tblpr(fs_dx *x, const fs_table *t, long width);
+/* The <w:tblGrid> of G. */
+void fs_docx_document_write_tblgrid(fs_dx *x, const fs_docx_grid *g);
+/* The <w:tc> of CELL, WIDTH twips wide over COLSPAN grid columns, taking
+ * part in a vertical merge as VM says. */
+void fs_docx_document_write_tc(fs_dx *x, const fs_docx_ctx *c, const fs_cell *cell,
+                               long width, int colspan, fs_docx_vmerge vm);
+/* The <w:trPr> of R (nothing when R has no property). */
+void fs_docx_document_write_trpr(fs_dx *x, const fs_row *r);
+/* The <w:tr> of row R of T on grid G. */
+void fs_docx_document_write_tr(fs_dx *x, const fs_docx_ctx *c, const fs_table *t,
+                               const fs_docx_grid *g, size_t r);
+/* The <w:sectPr> of page setup PG with the footers ODD_RID and EVEN_RID
+ * (NULL: no page numbers). */
+void fs_docx_document_write_sectpr(fs_dx *x, const fs_page_setup *pg,
+                                   const char *odd_rid, const char *even_rid);
+
+/* fs-docx-write.c: the element writers the parts share. */
+
 /* The run properties the parts share: <w:rPr> with rFonts (latin for
  * ASCII, FONT for the rest), bold, size and underline of FLAGS.  With a
  * style ST (>= 0) only what differs from the style is written, and nothing
@@ -221,6 +271,10 @@ void fs_docx_write_rpr(fs_dx *x, const fs_docx_ctx *c, int font,
                        double size, unsigned flags, int st);
 /* <w:rFonts> naming the latin font and FONT. */
 void fs_docx_write_rfonts(fs_dx *x, const fs_docx_ctx *c, int font);
+/* <w:sz> and <w:szCs> for SIZE points. */
+void fs_docx_write_sz(fs_dx *x, double size);
+/* The largest run size of P in points, 0 without runs. */
+double fs_docx_write_para_size(const fs_para *p);
 /* The paragraph layout the parts share, in schema order: <w:spacing>
  * (exact line pitch), <w:ind> when P is indented, <w:jc>. */
 void fs_docx_write_para_layout(fs_dx *x, const fs_para *p);
@@ -237,7 +291,7 @@ void fs_docx_drawing_namespaces(fs_dx *x, const fs_doc *doc);
 /* A paragraph (with pageBreakBefore when BREAK_BEFORE) anchoring every box,
  * arrow and text of DR as separate wps:wsp shapes placed on the page;
  * *ID is the next unique docPr id of the document and advances. */
-void fs_docx_write_drawing(fs_dx *x, const fs_docx_ctx *c, const fs_drawing *dr,
+void fs_docx_drawing_write(fs_dx *x, const fs_docx_ctx *c, const fs_drawing *dr,
                            int break_before, long *id);
 
 /* word/styles.xml */
