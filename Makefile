@@ -44,10 +44,12 @@ $(B)/fivestar: $(B)/cli/main.o $(B)/libfivestar.a
 fivestar: $(B)/fivestar
 	cp $< $@
 
+# Each test program links its own objects (TEST_OBJ, set per target) and
+# the library.
 $(B)/tests/%: tests/%.c $(B)/libfivestar.a tests/*.h | $(B)
 	@mkdir -p $(B)/tests
-	$(CC) $(CFLAGS) $(shell pkg-config --cflags check) -o $@ $< $(B)/libfivestar.a \
-	    $(LDLIBS) $(shell pkg-config --libs check)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags check) -o $@ $< $(TEST_OBJ) \
+	    $(B)/libfivestar.a $(LDLIBS) $(shell pkg-config --libs check)
 
 $(B):
 	@mkdir -p $(B)
@@ -73,8 +75,12 @@ FUZZ_TARGETS ?= dossier breaker measure
 FUZZ_OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 .PHONY: fuzz fuzz-build valgrind
 
-# test-fuzz replays the regressions through the targets' own source.
-$(B)/tests/test-fuzz: tests/fuzz/targets.c tests/fuzz/fuzz.h
+# test-fuzz replays the regressions through the targets' own code.
+$(B)/tests/fuzz-targets.o: tests/fuzz/targets.c tests/fuzz/fuzz.h $(HEADERS) | $(B)
+	@mkdir -p $(B)/tests
+	$(CC) $(CFLAGS) -Itests/fuzz -c -o $@ $<
+$(B)/tests/test-fuzz: $(B)/tests/fuzz-targets.o
+$(B)/tests/test-fuzz: TEST_OBJ = $(B)/tests/fuzz-targets.o
 
 $(B)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/targets.c tests/fuzz/fuzz.h $(B)/libfivestar.a
 	$(CC) $(CFLAGS) -Itests/fuzz -fsanitize=fuzzer -o $@ $< tests/fuzz/targets.c $(B)/libfivestar.a $(LDLIBS)

@@ -4,14 +4,14 @@
  * Every file of tests/fuzz/regressions/TARGET/ (an input a fuzzer once
  * crashed or hung on, kept after the fix) and of tests/fuzz/corpus/TARGET/
  * (the seeds) goes through the same entry point the libFuzzer target
- * TARGET uses (tests/fuzz/targets.c, included here as source), without
+ * TARGET uses (tests/fuzz/targets.c, linked in as its own object), without
  * sanitizers unless the build has them (make asan).  An entry point
  * abort()s on a broken invariant, which check reports as a signal; a
  * signal handler names the file being replayed first.
  */
 #define _GNU_SOURCE
 #include "testutil.h"
-#include "fuzz/targets.c"
+#include "fuzz/fuzz.h"
 
 #include <dirent.h>
 #include <signal.h>

@@ -2,8 +2,8 @@
  * targets.c - the fuzzing entry points of fuzz.h.
  *
  * Built twice: into each libFuzzer target (tests/fuzz/fuzz-*.c, by `make
- * fuzz`, with -fsanitize=fuzzer,address,undefined) and, included as source,
- * into tests/test-fuzz.c, which replays tests/fuzz/regressions/ in the
+ * fuzz`, with -fsanitize=fuzzer,address,undefined) and, as an object of its
+ * own, into tests/test-fuzz, which replays tests/fuzz/regressions/ in the
  * ordinary test suite.  Every check here abort()s: the sanitizers and
  * libFuzzer turn that into a report with the input that caused it.
  */
