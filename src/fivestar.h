@@ -49,7 +49,8 @@ typedef struct fs_lib_options {
 
 /* Makes a context over the templates folder fs_templates_init found
  * (call it first; $FIVESTAR_TEMPLATES wins).  The fonts are those of
- * $FIVESTAR_FONTS, else fonts/fonts.conf beside the templates folder.
+ * $FIVESTAR_FONTS, else fonts/fonts.conf beside the templates folder when
+ * it is there, else beside the templates that come with the program.
  * O (NULL: load nothing now) says what to load at once, so that a failure
  * shows before any work and forked workers share what was loaded.
  * Returns NULL with *ERR (FS_E_FONT, FS_E_IO, FS_E_TEMPLATE) and the
@@ -58,7 +59,9 @@ fs_lib *fs_lib_new(const fs_lib_options *o, fs_diags *diags, fs_error *err);
 void fs_lib_free(fs_lib *lib);
 
 /* The font configuration the context uses: $FIVESTAR_FONTS, else
- * fonts/fonts.conf beside the templates folder (malloc'd). */
+ * fonts/fonts.conf beside the templates folder when it is there, else
+ * beside the templates that come with the program, so that a copy of
+ * templates/ alone keeps the fonts (malloc'd). */
 char *fs_lib_fonts_conf_path(void);
 
 /* Progress: FN (NULL: none) is called with CTX as long runs (statistics,
@@ -125,7 +128,8 @@ typedef struct fs_form_entry {
  * them), or NULL past the end. */
 size_t fs_forms_table_count(void);
 const fs_form_entry *fs_forms_table_get(size_t i);
-/* The form whose id or stem is NAME, or NULL. */
+/* The form whose id or stem is NAME, or NULL; the flowcharts also by
+ * their Chinese names 创建 and 动态管理. */
 const fs_form_entry *fs_forms_table_find(const char *name);
 /* The extension of FORMAT with its dot: ".pdf", ".docx". */
 const char *fs_format_ext(fs_format format);
@@ -136,8 +140,19 @@ char *fs_form_file_name(const fs_form_entry *form, fs_format format);
 typedef struct fs_doc fs_doc;
 void fs_doc_free(fs_doc *doc);
 
+/* The template set (rubric ID, fs-set.h) of the forms built without a
+ * dossier, the plain flowcharts; NULL: the only rubric in
+ * templates/rubrics.  FS_OK, or FS_E_INVALID with a Chinese diagnostic
+ * when ID is unknown, or NULL while there are several rubrics (the front
+ * end must ask which).  Without this call such a form is built from the
+ * only rubric there is, if there is one. */
+fs_error fs_lib_set_rubric(fs_lib *lib, const char *id, fs_diags *diags);
+/* The set fs_lib_set_rubric chose, or NULL. */
+const char *fs_lib_rubric_id(const fs_lib *lib);
+
 /* Builds FORM for dossier D (loaded by LIB): a dossier form needs D; a
- * flowchart is marked with D's history, or plain when D is NULL.  For the
+ * flowchart, from the charts of D's template set, is marked with D's
+ * history, or plain when D is NULL (the set of fs_lib_set_rubric).  For the
  * 统计表 use fs_stats_build.  Returns the document (fs_doc_free), or NULL
  * with *ERR (FS_E_TEMPLATE, FS_E_IO, FS_E_USAGE for a missing D) and the
  * reason in DIAGS. */
@@ -206,9 +221,10 @@ fs_doc *fs_stats_build(fs_lib *lib, const fs_dossier *const *d, size_t n,
  * New dossiers.
  * ---------------------------------------------------------------------- */
 
-/* The text of a blank dossier of rubric ID (NULL: dongguan-2018) for
- * YEAR, every rubric item listed with its standard as a comment
- * (malloc'd).  NULL with *ERR (FS_E_INVALID: no such rubric,
+/* The text of a blank dossier of rubric ID (NULL: the only rubric in
+ * templates/rubrics; an error when there are several) for YEAR, every
+ * rubric item listed with its standard as a comment (malloc'd).  NULL
+ * with *ERR (FS_E_INVALID: no such rubric, or none named among several;
  * FS_E_TEMPLATE) and the reason in DIAGS. */
 char *fs_blank_dossier(fs_lib *lib, const char *id, int year,
                        fs_diags *diags, fs_error *err);

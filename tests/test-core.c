@@ -143,7 +143,7 @@ static const rule_case rules[] = {
     {"result only on reviews", "stage=\"submitted\"/>", "stage=\"submitted\" result=\"pass\"/>",
      "stage=\"submitted\"", "不是审核环节"},
     {"event date real", "<event date=\"2018-04-12\"", "<event date=\"2018-04-31\"", "2018-04-31", "不是有效日期"},
-    {"stage known", "stage=\"creation\"", "stage=\"built\"", "stage=\"built\"", "取值不在允许范围内"},
+    {"stage known", "stage=\"creation\"", "stage=\"built\"", "stage=\"built\"", "不是评定标准 dongguan-2018 的流程图中的环节：应为 submitted（提交申报材料）、"},
     {"compliant yes|no", "<standing>\n", "<standing>\n    <compliant>maybe</compliant>\n", "<compliant>",
      "取值不在允许范围内"},
     {"well-formed", "</leader>", "</leadr>", "</leadr>", "XML 格式错误"},
@@ -235,7 +235,7 @@ START_TEST(test_example_fields)
     ck_assert_str_eq(d->scores[4].note.s, "参与所务重大事项研究的记录不够完整。");
     ck_assert_str_eq(d->scores[1].evidence[0].href, "photos/board.jpg");
     ck_assert_uint_eq(d->nevents, 4);
-    ck_assert_int_eq(d->events[1].stage, FS_STAGE_INITIAL_REVIEW);
+    ck_assert_str_eq(d->events[1].stage, "initial-review");
     ck_assert_int_eq(d->events[1].result, FS_RESULT_PASS);
     ck_assert_int_eq(d->compliant, -1);
     fs_dossier_free(d);

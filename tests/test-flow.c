@@ -10,6 +10,7 @@
  */
 #include "testutil.h"
 #include "fs-flow.h"
+#include "fs-set.h"
 
 #include <math.h>
 
@@ -414,10 +415,10 @@ START_TEST(test_load_creation)
     int g = fs_flow_node_index(f, "guidance"), c = fs_flow_node_index(f, "creation");
     ck_assert_int_eq(f->nodes[g].kind, FS_FLOW_SIDE);
     ck_assert_int_eq(f->nodes[g].feeds, c);
-    ck_assert_int_eq(f->nodes[fs_flow_node_index(f, "submit")].stage, FS_STAGE_SUBMITTED);
-    ck_assert_int_eq(f->nodes[fs_flow_node_index(f, "rectify")].stage, FS_STAGE_RECTIFICATION);
-    ck_assert_int_eq(f->nodes[fs_flow_node_index(f, "success")].stage, FS_STAGE_APPROVED);
-    ck_assert_int_eq(f->nodes[fs_flow_node_index(f, "apply")].stage, -1);
+    ck_assert_str_eq(f->nodes[fs_flow_node_index(f, "submit")].stage, "submitted");
+    ck_assert_str_eq(f->nodes[fs_flow_node_index(f, "rectify")].stage, "rectification");
+    ck_assert_str_eq(f->nodes[fs_flow_node_index(f, "success")].stage, "approved");
+    ck_assert_ptr_null(f->nodes[fs_flow_node_index(f, "apply")].stage);
     ck_assert_int_eq(f->nodes[fs_flow_node_index(f, "initial-review")].kind, FS_FLOW_REVIEW);
     ck_assert_str_eq(f->edges[3].label, "不通过");
     ck_assert_int_eq(f->edges[3].when, FS_RESULT_FAIL);
@@ -437,26 +438,30 @@ START_TEST(test_load_dynamic)
     ck_assert_uint_eq(f->nedges, 10);
     for (size_t i = 0; i < f->nnodes; i++)
         ck_assert_str_eq(f->nodes[i].label, dynamic_labels[i]);
-    ck_assert_int_eq(f->nodes[fs_flow_node_index(f, "town-review")].stage,
-                     FS_STAGE_INITIAL_REVIEW);
-    ck_assert_int_eq(f->nodes[fs_flow_node_index(f, "passed")].stage, -1);
-    ck_assert_int_eq(f->nodes[fs_flow_node_index(f, "revoked")].stage, FS_STAGE_REVOKED);
+    ck_assert_str_eq(f->nodes[fs_flow_node_index(f, "town-review")].stage, "initial-review");
+    ck_assert_ptr_null(f->nodes[fs_flow_node_index(f, "passed")].stage);
+    ck_assert_str_eq(f->nodes[fs_flow_node_index(f, "revoked")].stage, "revoked");
     fs_flow_free(f);
 }
 END_TEST
 
 START_TEST(test_flow_path)
 {
-    char *p = fs_flow_path("creation");
+    char *p = fs_set_chart_path(NULL, "creation");
 
     setenv("FIVESTAR_TEMPLATES", "templates", 1);
     fs_templates_init(NULL);
     free(p);
-    p = fs_flow_path("creation");
+    p = fs_set_chart_path(NULL, "creation");
     ck_assert_str_eq(p, "templates/flowcharts/creation.xml");
     free(p);
-    ck_assert_ptr_null(fs_flow_path("../etc/passwd"));
-    ck_assert_ptr_null(fs_flow_path(NULL));
+    /* a set without charts of its own falls back to the shared ones */
+    p = fs_set_chart_path("dongguan-2018", "动态管理");
+    ck_assert_str_eq(p, "templates/flowcharts/dynamic.xml");
+    free(p);
+    ck_assert_ptr_null(fs_set_chart_path(NULL, "../etc/passwd"));
+    ck_assert_ptr_null(fs_set_chart_path("../x", "creation"));
+    ck_assert_ptr_null(fs_set_chart_path(NULL, NULL));
 }
 END_TEST
 
@@ -512,7 +517,7 @@ START_TEST(test_load_errors)
                "id=\"rectify\"", "x 和 y");
     expect_bad("<edge from=\"guidance\" to=\"creation\">指导</edge>", "",
                "id=\"guidance\"", "缺少指向");
-    expect_bad("kind=\"review\" stage=\"committee-review\"",
+    expect_bad("kind=\"review\" stage=\"committee-review\" stage-name=\"工委审核\"",
                "kind=\"review\" stage=\"submitted\"", "stage=\"submitted\">工委审核", "node");
     expect_bad("<flowchart format=\"1\"", "<flowchart format=\"2\"", "<flowchart format", "format");
 }
@@ -758,11 +763,25 @@ START_TEST(test_event_node)
     ck_assert_int_eq(fs_flow_event_node(f, x.d, 8), -1);
     ck_assert_int_eq(fs_flow_event_node(g, x.d, 15), fs_flow_node_index(g, "revoked"));
     ck_assert_int_eq(fs_flow_event_node(g, x.d, 16), -1);
-    /* an annual report is always 附件5, even without an approval before it */
-    x.d->events[0].stage = FS_STAGE_ANNUAL_REPORT;
-    ck_assert_int_eq(fs_flow_event_node(g, x.d, 0), fs_flow_node_index(g, "annual-report"));
-    ck_assert_int_eq(fs_flow_event_node(g, x.d, 1), fs_flow_node_index(g, "town-review"));
     free_dossier(&x);
+    /* an annual report is always 附件5, even without an approval before it */
+    {
+        char *text = tu_read("samples/songshan-revoked-2018.xml", NULL), *dir = tu_tmpdir();
+        char *edited = tu_replace(text, "stage=\"submitted\"", "stage=\"annual-report\"");
+        char path[512];
+
+        snprintf(path, sizeof path, "%s/annual.xml", dir);
+        tu_write(path, edited, strlen(edited));
+        load_dossier(&x, path);
+        ck_assert_int_eq(x.d->events[0].annual, 1);
+        ck_assert_int_eq(fs_flow_event_node(g, x.d, 0), fs_flow_node_index(g, "annual-report"));
+        ck_assert_int_eq(fs_flow_event_node(g, x.d, 1), fs_flow_node_index(g, "town-review"));
+        ck_assert_int_eq(fs_flow_event_node(f, x.d, 1), -1);
+        free_dossier(&x);
+        free(edited);
+        free(text);
+        free(dir);
+    }
     fs_flow_free(f);
     fs_flow_free(g);
 }

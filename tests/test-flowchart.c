@@ -17,6 +17,7 @@
  */
 #include "testutil.h"
 #include "fs-flow.h"
+#include "fs-set.h"
 
 /* What main() renders, once, into the folder `rendered`: CHART.EXT plain,
  * CHART-mingli.EXT for the example dossier and CHART-songshan.EXT for one
@@ -344,7 +345,7 @@ static size_t example_dates(int c, const char *dossier, fs_buf *dates)
 {
     fs_diags diags = {0};
     fs_error err;
-    char *path = fs_flow_path(charts[c]);
+    char *path = fs_set_chart_path(NULL, charts[c]);
     fs_flow *f = fs_flow_load(path, &diags, &err);
     fs_rubric_cache *cache = fs_rubric_cache_new();
     const fs_rubric *r;

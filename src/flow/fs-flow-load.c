@@ -115,16 +115,14 @@ static void load_node(loader *ld, xmlNodePtr n, fs_flow_node *nd)
     nd->line = fs_xml_line(n);
     nd->label = fs_text_trim(raw);
     nd->feeds = -1;
-    nd->stage = -1;
     if (!nd->id)
         nd->id = fs_strdup("");
     nd->kind = FS_FLOW_STEP;
     for (size_t k = 0; kind && k < sizeof kinds / sizeof *kinds; k++)
         if (strcmp(kind, kinds[k]) == 0)
             nd->kind = (fs_flow_kind)k;
-    for (int k = 0; stage && k < FS_STAGE_COUNT; k++)
-        if (strcmp(stage, fs_stage_name((fs_stage)k)) == 0)
-            nd->stage = k;
+    nd->stage = stage;
+    stage = NULL;
     if (!nd->label[0])
         load_error(ld, n, "方框 %s 的文字为空", nd->id);
     hx = read_mm(ld, n, "x", &nd->x);
@@ -320,6 +318,7 @@ void fs_flow_free(fs_flow *f)
     for (size_t i = 0; i < f->nnodes; i++) {
         free(f->nodes[i].id);
         free(f->nodes[i].label);
+        free(f->nodes[i].stage);
     }
     for (size_t i = 0; i < f->nedges; i++)
         free(f->edges[i].label);
@@ -330,14 +329,6 @@ void fs_flow_free(fs_flow *f)
     free(f->attachment);
     free(f->title);
     free(f);
-}
-
-/* templates/flowcharts/NAME.xml, or NULL for an unsafe NAME. */
-char *fs_flow_path(const char *name)
-{
-    if (!name || !fs_rubric_id_ok(name))
-        return NULL;
-    return fs_printf("%s/flowcharts/%s.xml", fs_templates_dir(), name);
 }
 
 /* Index of the node ID, or -1. */

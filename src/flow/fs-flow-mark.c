@@ -16,20 +16,15 @@
 /* The node of F that event I of D stands on, or -1; see fs-flow.h. */
 int fs_flow_event_node(const fs_flow *f, const fs_dossier *d, size_t i)
 {
-    int annual = 0;
+    const fs_event *ev;
 
     if (i >= d->nevents)
         return -1;
-    for (size_t k = 0; k < i; k++)
-        if (d->events[k].stage == FS_STAGE_APPROVED ||
-            d->events[k].stage == FS_STAGE_ANNUAL_REPORT)
-            annual = 1;
-    if (d->events[i].stage == FS_STAGE_ANNUAL_REPORT)
-        annual = 1;
-    if (annual != f->annual)
+    ev = &d->events[i];
+    if ((ev->annual != 0) != (f->annual != 0) || !ev->stage)
         return -1;
     for (size_t v = 0; v < f->nnodes; v++)
-        if (f->nodes[v].stage == (int)d->events[i].stage)
+        if (f->nodes[v].stage && strcmp(f->nodes[v].stage, ev->stage) == 0)
             return (int)v;
     return -1;
 }
@@ -287,7 +282,7 @@ int fs_flow_mark(const fs_flow *f, fs_drawing *dr, const fs_dossier *d,
                 evs[k++] = i;
                 res = d->events[i].result;
             }
-        if (!k && !(f->nodes[v].kind == FS_FLOW_START && f->nodes[v].stage < 0))
+        if (!k && !(f->nodes[v].kind == FS_FLOW_START && !f->nodes[v].stage))
             continue;
         s->state = (int)v == current ? FS_MARK_CURRENT :
                    res == FS_RESULT_FAIL ? FS_MARK_FAILED : FS_MARK_DONE;
@@ -306,7 +301,7 @@ int fs_flow_mark(const fs_flow *f, fs_drawing *dr, const fs_dossier *d,
      * each step to the next one of the main flow, from a side step into
      * the step it feeds */
     for (size_t v = 0; v < n && count; v++)
-        if (f->nodes[v].kind == FS_FLOW_START && f->nodes[v].stage < 0) {
+        if (f->nodes[v].kind == FS_FLOW_START && !f->nodes[v].stage) {
             prev = (int)v;
             break;
         }

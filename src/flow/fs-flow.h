@@ -1,8 +1,8 @@
 /*
  * fs-flow.h - the flowcharts of 附件4 (创建流程图) and 附件5 (动态管理流程图):
- * loading them from templates/flowcharts/ID.xml, laying them out on one A4
- * page as a fs_drawing, and marking on them where a dossier's history
- * stands.
+ * loading them from a template set's flowcharts (fs_set_chart_path),
+ * laying them out on one A4 page as a fs_drawing, and marking on them where
+ * a dossier's history stands.
  *
  * Layout: the main flow in layers from top to bottom (longest path over
  * the arrows that do not lead back; arrows back, like 不通过 loops, are
@@ -33,7 +33,8 @@ typedef struct fs_flow_node {
     fs_flow_kind kind;
     int feeds;                  /* FS_FLOW_SIDE: index of the node it
                                    feeds, else -1                          */
-    int stage;                  /* the fs_stage it stands for, or -1       */
+    char *stage;                /* the history stage it stands for (its
+                                   stage attribute), or NULL               */
     int pinned;                 /* x, y given in the file                  */
     double x, y;                /* pinned centre, mm from the top-left
                                    corner of the text block                */
@@ -75,10 +76,6 @@ typedef struct fs_flow {
 fs_flow *fs_flow_load(const char *path, fs_diags *diags, fs_error *err);
 void fs_flow_free(fs_flow *f);
 
-/* templates/flowcharts/NAME.xml (malloc'd), or NULL when NAME is not a
- * safe name or there is no templates folder. */
-char *fs_flow_path(const char *name);
-
 /* Index of the node named ID, or -1. */
 int fs_flow_node_index(const fs_flow *f, const char *id);
 
@@ -94,8 +91,9 @@ fs_drawing *fs_flow_layout(const fs_flow *f, const fs_fontset *fonts,
 
 /* The node of F that the I-th event of D's history stands on, or -1 when
  * the event belongs to the other chart or to no node of F.  An event
- * belongs to the annual cycle (附件5) when it is an annual-report or when
- * an approved or annual-report event comes before it; else to 附件4. */
+ * belongs to the annual cycle (附件5) as its `annual` says (fs-set.h: it is
+ * at the start of the annual chart, or follows an event there or at an
+ * end of the creation chart); else to 附件4. */
 int fs_flow_event_node(const fs_flow *f, const fs_dossier *d, size_t i);
 
 /* Marks D's history on DR, a drawing fs_flow_layout made of F (call it

@@ -4,6 +4,9 @@
  * a comment, ready to fill in.
  */
 #include "fs-lib-private.h"
+#include "fs-set.h"
+
+#include <stdlib.h>
 
 /* Adds S inside an XML comment: "--" may not appear there. */
 static void comment_text(fs_buf *b, const char *s)
@@ -84,8 +87,27 @@ static char *blank_text(const fs_rubric *r, int year)
 char *fs_blank_dossier(fs_lib *lib, const char *id, int year,
                        fs_diags *diags, fs_error *err)
 {
-    const fs_rubric *r = fs_lib_rubric(lib, id ? id : "dongguan-2018", diags,
-                                       "fivestar new", 0, err);
+    char *only = NULL, *list = NULL, *text = NULL;
+    const fs_rubric *r;
 
-    return r ? blank_text(r, year) : NULL;
+    if (!id) {                  /* the only rubric there is, else ask */
+        id = only = fs_set_only_rubric(&list);
+        if (!id) {
+            if (*list)
+                fs_diags_add(diags, "fivestar new", 0, FS_ERROR,
+                             "模板中有多个评定标准（%s）：请用 --rubric ID 指明用哪一个", list);
+            else
+                fs_diags_add(diags, "fivestar new", 0, FS_ERROR,
+                             "%s/rubrics 中没有评定标准，请检查模板文件夹（FIVESTAR_TEMPLATES）",
+                             fs_templates_dir());
+            *err = FS_E_INVALID;
+            goto done;
+        }
+    }
+    r = fs_lib_rubric(lib, id, diags, "fivestar new", 0, err);
+    text = r ? blank_text(r, year) : NULL;
+done:
+    free(only);
+    free(list);
+    return text;
 }

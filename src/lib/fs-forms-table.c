@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "fs-lib-private.h"
 #include "fs-flow.h"
+#include "fs-set.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -65,20 +66,28 @@ static fs_doc *chart_doc(const fs_flow *f, fs_drawing *dr, const fs_dossier *d)
     return doc;
 }
 
-/* 附件4 and 附件5: templates/flowcharts/ID.xml laid out on one page, marked
- * with D's history unless D is NULL. */
+/* 附件4 and 附件5: the chart of D's template set (fs_set_chart_path),
+ * else of the set fs_lib_set_rubric chose, else of the only rubric there
+ * is, laid out on one page, marked with D's history unless D is NULL. */
 static fs_doc *build_flowchart(fs_lib *lib, const fs_form_entry *form,
                                const fs_dossier *d, fs_diags *diags,
                                fs_error *err)
 {
-    char *path = fs_flow_path(form->id);
+    char *path = NULL;
+    const char *set = d ? d->rubric_id : fs_lib_rubric_id(lib);
     fs_flow *f = NULL;
     const fs_fontset *fonts;
     fs_drawing *dr;
     fs_doc *doc = NULL;
 
+    if (!set) {
+        if ((*err = fs_lib_set_rubric(lib, NULL, diags)) != FS_OK)
+            goto done;
+        set = fs_lib_rubric_id(lib);
+    }
+    path = fs_set_chart_path(set, form->id);
     if (!path) {
-        fs_diags_add(diags, "fivestar", 0, FS_ERROR, "找不到模板文件夹 templates");
+        fs_diags_add(diags, "fivestar", 0, FS_ERROR, "评定标准名称“%s”不可用作模板套名称", set);
         *err = FS_E_TEMPLATE;
         goto done;
     }
@@ -124,9 +133,14 @@ const fs_form_entry *fs_forms_table_get(size_t i)
     return i < NFORMS ? &table[i].e : NULL;
 }
 
-/* The form whose id or stem is NAME, or NULL. */
+/* The form whose id or stem is NAME, or NULL; the flowcharts also by
+ * their Chinese names 创建 and 动态管理 (fs_set_chart_name). */
 const fs_form_entry *fs_forms_table_find(const char *name)
 {
+    const char *chart = fs_set_chart_name(name, NULL);
+
+    if (chart)
+        name = chart;
     for (size_t i = 0; name && i < NFORMS; i++)
         if (strcmp(table[i].e.id, name) == 0 || strcmp(table[i].e.stem, name) == 0)
             return &table[i].e;

@@ -9,6 +9,7 @@
 #include "fs-docx.h"
 #include "fs-pdf.h"
 #include "fs-pdfa.h"
+#include "fs-set.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -27,17 +28,27 @@ struct fs_lib {
     size_t nforms;
     fs_progress_fn *progress;
     void *progress_ctx;
+    char *set;                  /* the template set of forms built without
+                                   a dossier (fs_lib_set_rubric), or NULL  */
 };
 
-/* The font config: $FIVESTAR_FONTS, else fonts/fonts.conf beside the
- * templates folder. */
+/* The font config: $FIVESTAR_FONTS; else fonts/fonts.conf beside the
+ * templates folder when there is one (a copy of the whole tree); else the
+ * one beside the templates that come with the program, so that
+ * FIVESTAR_TEMPLATES naming a copy of templates/ alone keeps the fonts. */
 char *fs_lib_fonts_conf_path(void)
 {
     const char *env = getenv("FIVESTAR_FONTS");
+    char *p;
+    struct stat sb;
 
     if (env && *env)
         return fs_strdup(env);
-    return fs_printf("%s/../fonts/fonts.conf", fs_templates_dir());
+    p = fs_printf("%s/../fonts/fonts.conf", fs_templates_dir());
+    if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode))
+        return p;
+    free(p);
+    return fs_printf("%s/../fonts/fonts.conf", fs_templates_builtin_dir());
 }
 
 /* The fontset, loaded on first use; see fs-lib-private.h. */
@@ -103,7 +114,53 @@ void fs_lib_free(fs_lib *lib)
     fs_rubric_cache_free(lib->rubrics);
     fs_fontset_free(lib->fonts);
     fs_pdfa_free(lib->pdfa);
+    free(lib->set);
     free(lib);
+}
+
+/* Chooses the template set of forms built without a dossier; see
+ * fivestar.h. */
+fs_error fs_lib_set_rubric(fs_lib *lib, const char *id, fs_diags *diags)
+{
+    char *list = NULL, *path = NULL, *only = NULL;
+    fs_error err = FS_E_INVALID;
+
+    if (id) {
+        path = fs_rubric_id_ok(id) ? fs_rubric_path(id) : NULL;
+        if (!path) {
+            fs_set_only_rubric(&list);
+            fs_diags_add(diags, "fivestar", 0, FS_ERROR, "未知的评定标准“%s”：%s/rubrics 中%s%s",
+                         id, fs_templates_dir(), *list ? "只有 " : "没有评定标准", list);
+            goto done;
+        }
+    } else {
+        id = only = fs_set_only_rubric(&list);
+        if (!id) {
+            if (*list)
+                fs_diags_add(diags, "fivestar", 0, FS_ERROR,
+                             "模板中有多个评定标准（%s）：请指明用哪一套模板（命令行用 --rubric ID "
+                             "或 --dossier 文件）", list);
+            else
+                fs_diags_add(diags, "fivestar", 0, FS_ERROR,
+                             "%s/rubrics 中没有评定标准，请检查模板文件夹（FIVESTAR_TEMPLATES）",
+                             fs_templates_dir());
+            goto done;
+        }
+    }
+    free(lib->set);
+    lib->set = fs_strdup(id);
+    err = FS_OK;
+done:
+    free(list);
+    free(path);
+    free(only);
+    return err;
+}
+
+/* The template set chosen by fs_lib_set_rubric, or NULL. */
+const char *fs_lib_rubric_id(const fs_lib *lib)
+{
+    return lib->set;
 }
 
 /* Sets the progress function; see fivestar.h. */

@@ -8,35 +8,11 @@
  * that all problems of a file are reported in one run, in line order.
  */
 #include "fs-model.h"
+#include "fs-set.h"
 #include "fs-xml.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const stage_names[FS_STAGE_COUNT] = {
-    "submitted", "initial-review", "committee-review", "rectification",
-    "creation", "guidance", "initial-evaluation", "final-evaluation",
-    "approved", "annual-report", "inspection", "assessment", "recheck",
-    "revoked",
-};
-
-const char *fs_stage_name(fs_stage s)
-{
-    return (unsigned)s < FS_STAGE_COUNT ? stage_names[s] : "?";
-}
-
-/* Review stages have an outcome (通过 / 不通过) in the flowcharts. */
-int fs_stage_is_review(fs_stage s)
-{
-    switch (s) {
-    case FS_STAGE_INITIAL_REVIEW: case FS_STAGE_COMMITTEE_REVIEW:
-    case FS_STAGE_INITIAL_EVALUATION: case FS_STAGE_FINAL_EVALUATION:
-    case FS_STAGE_ASSESSMENT: case FS_STAGE_RECHECK:
-        return 1;
-    default:
-        return 0;
-    }
-}
 
 /* One loading run: the file, its diagnostics and its rubric. */
 typedef struct loader {
@@ -83,8 +59,10 @@ void fs_dossier_free(fs_dossier *d)
     text_free(&d->problems);
     text_free(&d->plan);
     text_free(&d->standing_remark);
-    for (size_t i = 0; i < d->nevents; i++)
+    for (size_t i = 0; i < d->nevents; i++) {
         free(d->events[i].text);
+        free(d->events[i].stage);
+    }
     free(d->events);
     free(d);
 }
@@ -190,7 +168,15 @@ static void read_root(loader *ld, xmlNodePtr root)
             ERR(ld, d->line, "评定年度 year=\"%s\" 应为四位数字的年份", year);
         d->year = (int)y;
     }
-    d->rubric_id = rubric ? rubric : fs_strdup("dongguan-2018");
+    d->rubric_id = rubric;
+    if (!rubric) {              /* the only set there is, else the clerk says */
+        char *list;
+        d->rubric_id = fs_set_only_rubric(&list);
+        if (!d->rubric_id)
+            ERR(ld, d->line, "<dossier> 未写明评定标准 rubric，而模板中%s%s：请在 <dossier> 上写 "
+                "rubric=\"…\" 指明用哪一套", *list ? "有多个评定标准：" : "没有评定标准", list);
+        free(list);
+    }
     free(year);
 }
 
@@ -445,29 +431,51 @@ static void read_standing(loader *ld, xmlNodePtr st)
               FS_MAX_TEXT_CHARS, &d->standing_remark);
 }
 
-static void read_history(loader *ld, xmlNodePtr h)
+/* Reads <history>: every event's stage is one of the stages of the
+ * flowcharts of the dossier's set (fs-set.h), canonically or by its Chinese
+ * name, and is stored canonically; a result (pass / fail, 通过 / 不通过)
+ * only on a review.  An event belongs to the annual cycle when it is at
+ * the start of the annual chart or an event before it was there or at an
+ * end of the creation chart (fs_event.annual).  When the set's charts
+ * cannot be read, *SET_ERR says why (a template's fault). */
+static void read_history(loader *ld, xmlNodePtr h, fs_rubric_cache *cache,
+                         fs_error *set_err)
 {
     fs_dossier *d = ld->d;
     fs_date last = {0, 0, 0};
     long last_line = 0;
+    const fs_set *set = NULL;
+    int annual = 0, set_tried = 0;
 
     for (xmlNodePtr e = fs_xml_child(h, "event"); e; e = fs_xml_next(e, "event")) {
         char *date = attr(e, "date"), *stage = attr(e, "stage"), *result = attr(e, "result");
         long line = fs_xml_line(e);
+        const fs_set_stage *st = NULL;
         fs_event *ev;
         fs_text t = {0};
-        int k;
 
-        for (k = 0; k < FS_STAGE_COUNT; k++)
-            if (stage && strcmp(stage, stage_names[k]) == 0)
-                break;
+        if (!set_tried && d->rubric_id && ld->rubric) {
+            set = fs_rubric_cache_set(cache, d->rubric_id, ld->diags, set_err);
+            set_tried = 1;
+        }
+        st = fs_set_stage_find(set, stage);
+        if (set && stage && !st) {
+            char *list = fs_set_stage_list(set, 0);
+            ERR(ld, line, "环节 stage=\"%s\" 不是评定标准 %s 的流程图中的环节：应为 %s "
+                "之一（也可写括号中的中文名称或方框上的文字）", stage, d->rubric_id, list);
+            free(list);
+        }
         d->events = fs_xrealloc(d->events, (d->nevents + 1) * sizeof *d->events);
         ev = &d->events[d->nevents++];
         memset(ev, 0, sizeof *ev);
         ev->line = line;
-        ev->stage = (fs_stage)k;
+        ev->stage = st ? fs_strdup(st->name) : NULL;
+        ev->annual = annual || (st && st->annual_start);
+        if (st && (st->annual_start || st->creation_end))
+            annual = 1;
         ev->result = !result ? FS_RESULT_NONE :
-                     strcmp(result, "pass") == 0 ? FS_RESULT_PASS : FS_RESULT_FAIL;
+                     strcmp(result, "pass") == 0 || strcmp(result, "通过") == 0 ? FS_RESULT_PASS
+                                                                               : FS_RESULT_FAIL;
         if (date && read_date(ld, line, "事件日期 date", date, &ev->date) == 0) {
             if (last.y && fs_date_cmp(ev->date, last) < 0)
                 ERR(ld, line, "事件日期 %s 早于第 %ld 行的上一事件：<history> 应按日期先后排列",
@@ -475,9 +483,11 @@ static void read_history(loader *ld, xmlNodePtr h)
             last = ev->date;
             last_line = line;
         }
-        if (k < FS_STAGE_COUNT && result && !fs_stage_is_review((fs_stage)k))
-            ERR(ld, line, "环节 %s 不是审核环节，不能有 result（只有初审、审核、初评、复核评定、汇总评估、复查有通过与否）",
-                stage);
+        if (st && result && !st->review) {
+            char *list = fs_set_stage_list(set, 1);
+            ERR(ld, line, "环节 %s 不是审核环节，不能有 result（只有 %s 有通过与否）", stage, list);
+            free(list);
+        }
         read_text(ld, e, "事件说明", 1, 0, FS_MAX_TEXT_CHARS, &t);
         ev->text = t.s;
         free(date);
@@ -525,8 +535,11 @@ static fs_dossier *load_tree(xmlDocPtr doc, const char *path,
     ld.d->star = -1;
     ld.d->compliant = -1;
     read_root(&ld, root);
-    ld.rubric = fs_rubric_cache_get(cache, ld.d->rubric_id, diags, path,
-                                    ld.d->line, &e);
+    ld.rubric = NULL;
+    e = FS_E_INVALID;           /* no rubric named: said by read_root */
+    if (ld.d->rubric_id)
+        ld.rubric = fs_rubric_cache_get(cache, ld.d->rubric_id, diags, path,
+                                        ld.d->line, &e);
     if (!ld.rubric && e != FS_E_INVALID) {
         *err = e;               /* a broken template, not the dossier's fault */
         goto fail;
@@ -540,7 +553,11 @@ static fs_dossier *load_tree(xmlDocPtr doc, const char *path,
     if ((n = fs_xml_child(root, "standing")) != NULL)
         read_standing(&ld, n);
     if ((n = fs_xml_child(root, "history")) != NULL)
-        read_history(&ld, n);
+        read_history(&ld, n, cache, &e);
+    if (e != FS_OK && e != FS_E_INVALID) {
+        *err = e;               /* the set's charts are broken */
+        goto fail;
+    }
 
     if (diags->errors > errors_before) {
         *err = FS_E_INVALID;

@@ -80,6 +80,9 @@ int fs_rubric_id_ok(const char *id);
  * ---------------------------------------------------------------------- */
 void fs_templates_init(const char *argv0);
 const char *fs_templates_dir(void);
+/* The templates folder that comes with the program (the checkout's or the
+ * installed one), ignoring $FIVESTAR_TEMPLATES. */
+const char *fs_templates_builtin_dir(void);
 char *fs_templates_path(const char *name);
 char *fs_rubric_path(const char *id);
 
@@ -106,19 +109,16 @@ typedef struct fs_score {
     long line;
 } fs_score;
 
-typedef enum fs_stage {
-    FS_STAGE_SUBMITTED, FS_STAGE_INITIAL_REVIEW, FS_STAGE_COMMITTEE_REVIEW,
-    FS_STAGE_RECTIFICATION, FS_STAGE_CREATION, FS_STAGE_GUIDANCE,
-    FS_STAGE_INITIAL_EVALUATION, FS_STAGE_FINAL_EVALUATION, FS_STAGE_APPROVED,
-    FS_STAGE_ANNUAL_REPORT, FS_STAGE_INSPECTION, FS_STAGE_ASSESSMENT,
-    FS_STAGE_RECHECK, FS_STAGE_REVOKED, FS_STAGE_COUNT
-} fs_stage;
-
 typedef enum fs_result { FS_RESULT_NONE, FS_RESULT_PASS, FS_RESULT_FAIL } fs_result;
 
+/* One event of <history>.  The stages are data: those of the flowcharts
+ * of the dossier's template set (fs-set.h). */
 typedef struct fs_event {
     fs_date date;
-    fs_stage stage;
+    char *stage;                /* canonical name (initial-review), also
+                                   when the dossier gave a Chinese one;
+                                   NULL when it names no stage of the set  */
+    int annual;                 /* belongs to the annual cycle (附件5)      */
     fs_result result;
     char *text;
     long line;
@@ -188,8 +188,6 @@ fs_dossier *fs_dossier_load_memory(const char *name, const void *data,
                                    const fs_rubric **rubric, fs_diags *diags,
                                    fs_error *err);
 void fs_dossier_free(fs_dossier *d);
-const char *fs_stage_name(fs_stage s);
-int fs_stage_is_review(fs_stage s);
 
 /* ------------------------------------------------------------------------
  * Scoring.

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "fs-model.h"
+#include "fs-set.h"
 #include "fs-xml.h"
 
 #include <dirent.h>
@@ -30,21 +31,17 @@ static int is_dir(const char *p)
     return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-/* Finds the templates folder: $FIVESTAR_TEMPLATES; else templates/ beside
- * the executable or one folder up (the build tree), or
- * ../share/fivestar/templates (an installed tree); else FS_DATADIR. */
-void fs_templates_init(const char *argv0)
+static char *builtin_dir;
+
+/* The templates folder that comes with the program: templates/ beside the
+ * executable or one folder up (the build tree), or
+ * ../share/fivestar/templates (an installed tree); else FS_DATADIR.
+ * Malloc'd. */
+static char *find_builtin(const char *argv0)
 {
-    const char *env = getenv("FIVESTAR_TEMPLATES");
     char exe[PATH_MAX];
     ssize_t n;
 
-    free(templates_dir);
-    templates_dir = NULL;
-    if (env && *env) {
-        templates_dir = fs_strdup(env);
-        return;
-    }
     n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0 && argv0 && realpath(argv0, exe))
         n = (ssize_t)strlen(exe);
@@ -58,15 +55,34 @@ void fs_templates_init(const char *argv0)
             *slash = '\0';
             for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
                 char *p = fs_printf("%s/%s", exe, rel[i]);
-                if (is_dir(p)) {
-                    templates_dir = p;
-                    return;
-                }
+                if (is_dir(p))
+                    return p;
                 free(p);
             }
         }
     }
-    templates_dir = fs_strdup(FS_DATADIR "/templates");
+    return fs_strdup(FS_DATADIR "/templates");
+}
+
+/* Finds the templates folder: $FIVESTAR_TEMPLATES, else the one that
+ * comes with the program (find_builtin). */
+void fs_templates_init(const char *argv0)
+{
+    const char *env = getenv("FIVESTAR_TEMPLATES");
+
+    free(templates_dir);
+    free(builtin_dir);
+    builtin_dir = find_builtin(argv0);
+    templates_dir = fs_strdup(env && *env ? env : builtin_dir);
+}
+
+/* The templates folder that comes with the program, whatever
+ * $FIVESTAR_TEMPLATES says (the fonts are found beside it). */
+const char *fs_templates_builtin_dir(void)
+{
+    if (!builtin_dir)
+        fs_templates_init(NULL);
+    return builtin_dir;
 }
 
 const char *fs_templates_dir(void)
@@ -365,6 +381,12 @@ struct fs_rubric_cache {
     size_t nfailed;
     fs_schema *schema;          /* templates/dossier.xsd                   */
     int schema_failed;
+    struct cached_set {         /* template sets by rubric id              */
+        char *id;
+        fs_set *set;            /* NULL: it failed with err                */
+        fs_error err;
+    } *sets;
+    size_t nsets;
 };
 
 fs_rubric_cache *fs_rubric_cache_new(void)
@@ -380,8 +402,13 @@ void fs_rubric_cache_free(fs_rubric_cache *c)
         fs_rubric_free(c->v[i]);
     for (size_t i = 0; i < c->nfailed; i++)
         free(c->failed[i]);
+    for (size_t i = 0; i < c->nsets; i++) {
+        free(c->sets[i].id);
+        fs_set_free(c->sets[i].set);
+    }
     free(c->v);
     free(c->failed);
+    free(c->sets);
     fs_schema_free(c->schema);
     free(c);
 }
@@ -444,4 +471,25 @@ const fs_rubric *fs_rubric_cache_get(fs_rubric_cache *c, const char *id,
     c->v = fs_xrealloc(c->v, (c->n + 1) * sizeof *c->v);
     c->v[c->n++] = r;
     return r;
+}
+
+/* The template set of rubric ID, loaded once; see fs-set.h. */
+const fs_set *fs_rubric_cache_set(fs_rubric_cache *c, const char *id,
+                                  fs_diags *diags, fs_error *err)
+{
+    struct cached_set *cs;
+
+    for (size_t i = 0; i < c->nsets; i++)
+        if (strcmp(c->sets[i].id, id) == 0) {
+            *err = c->sets[i].err;
+            if (!c->sets[i].set)
+                fs_diags_add(diags, NULL, 0, FS_ERROR, "模板套“%s”的流程图无法使用（见上文）", id);
+            return c->sets[i].set;
+        }
+    c->sets = fs_xrealloc(c->sets, (c->nsets + 1) * sizeof *c->sets);
+    cs = &c->sets[c->nsets++];
+    cs->id = fs_strdup(id);
+    cs->set = fs_set_load(id, diags, &cs->err);
+    *err = cs->err;
+    return cs->set;
 }
