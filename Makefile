@@ -9,15 +9,16 @@
 #   make valgrind the test suite, and fivestar itself, under valgrind
 
 CC      ?= cc
-PKGS    := libxml-2.0 libzip harfbuzz-subset libdeflate
+PKGS    := libxml-2.0 libzip harfbuzz-subset libdeflate libmicrohttpd
 OPT     ?= -O2 -g
-SRCDIRS := base model doc forms flow pdf docx lib cli
+SRCDIRS := base model doc forms flow pdf docx lib cli serve
 CFLAGS  += -std=gnu11 $(OPT) -Wall -Wextra -Isrc $(SRCDIRS:%=-Isrc/%) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += -lhpdf $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 B       ?= build
 
 LIBSRC  := $(filter-out src/cli/main.c,$(wildcard $(SRCDIRS:%=src/%/*.c)))
-LIBOBJ  := $(LIBSRC:src/%.c=$(B)/%.o)
+LIBOBJ  := $(LIBSRC:src/%.c=$(B)/%.o) $(B)/serve/fs-serve-web-data.o
+WEBFILES := $(wildcard src/serve/web/*)
 HEADERS := $(wildcard src/*.h src/*/*.h)
 TESTSRC := $(wildcard tests/test-*.c)
 TESTBIN := $(TESTSRC:tests/%.c=$(B)/tests/%)
@@ -34,6 +35,11 @@ deps-check deps-valgrind deps-fuzz deps-bench:
 $(B)/%.o: src/%.c $(HEADERS) | $(B)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+# The page of `fivestar serve`, embedded with .incbin (paths from the root).
+$(B)/serve/fs-serve-web-data.o: src/serve/fs-serve-web-data.S $(WEBFILES) | $(B)
+	@mkdir -p $(dir $@)
+	$(CC) -c -o $@ $<
 
 $(B)/libfivestar.a: $(LIBOBJ)
 	rm -f $@ && ar rcs $@ $^
