@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <strings.h>
 
 /* A fresh temporary folder (never removed: CI machines are throwaway and
  * the files help when a test fails). */
@@ -132,6 +134,174 @@ static inline int tu_main(Suite *s)
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* ------------------------------------------------------------------------
+ * `fivestar serve` in the background, and a minimal HTTP/1.1 client for it.
+ * ---------------------------------------------------------------------- */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+typedef struct tu_server {
+    pid_t pid;
+    int port;
+    char token[128];
+    char address[256];          /* the first line it printed               */
+    char err_path[512];         /* its standard error                      */
+} tu_server;
+
+/* Starts `$FIVESTAR serve DIR --port 0 --no-open EXTRA…` and reads the
+ * address from the first line of its output; the test fails when that
+ * line does not come within 30 s. */
+__attribute__((unused)) static void tu_serve_start(tu_server *s, const char *dir)
+{
+    const char *bin = getenv("FIVESTAR");
+    int p[2];
+    FILE *f;
+    char *tmp = tu_tmpdir();
+    const char *t;
+
+    memset(s, 0, sizeof *s);
+    snprintf(s->err_path, sizeof s->err_path, "%s/serve.err", tmp);
+    free(tmp);
+    ck_assert_int_eq(pipe(p), 0);
+    s->pid = fork();
+    ck_assert_int_ge(s->pid, 0);
+    if (s->pid == 0) {
+        int e = open(s->err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(p[1], 1);
+        if (e >= 0)
+            dup2(e, 2);
+        close(p[0]);
+        close(p[1]);
+        execl(bin && *bin ? bin : "./fivestar", "fivestar", "serve", dir, "--port", "0",
+              "--no-open", (char *)NULL);
+        _exit(127);
+    }
+    close(p[1]);
+    f = fdopen(p[0], "r");
+    alarm(30);
+    ck_assert_msg(fgets(s->address, sizeof s->address, f) != NULL, "serve printed no address");
+    alarm(0);
+    fclose(f);          /* later output of the server goes nowhere: it writes none */
+    s->address[strcspn(s->address, "\n")] = '\0';
+    ck_assert_msg(sscanf(s->address, "http://127.0.0.1:%d/", &s->port) == 1,
+                  "address line: %s", s->address);
+    t = strstr(s->address, "?token=");
+    ck_assert_ptr_nonnull(t);
+    snprintf(s->token, sizeof s->token, "%s", t + 7);
+}
+
+/* Stops the server with SIGTERM; returns its exit status. */
+__attribute__((unused)) static int tu_serve_stop(tu_server *s)
+{
+    int st = 0;
+
+    kill(s->pid, SIGTERM);
+    waitpid(s->pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+typedef struct tu_reply {
+    int status;
+    char *head;                 /* the header lines, malloc'd              */
+    char *body;                 /* malloc'd, NUL-terminated                */
+    size_t len;
+} tu_reply;
+
+__attribute__((unused)) static void tu_reply_free(tu_reply *r)
+{
+    free(r->head);
+    free(r->body);
+    memset(r, 0, sizeof *r);
+}
+
+/* The value of header NAME in R (malloc'd), or NULL. */
+__attribute__((unused)) static char *tu_header(const tu_reply *r, const char *name)
+{
+    size_t n = strlen(name);
+
+    for (const char *p = r->head; p && *p;) {
+        const char *end = strstr(p, "\r\n");
+        if (!end)
+            break;
+        if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+            const char *v = p + n + 1;
+            while (*v == ' ')
+                v++;
+            return strndup(v, (size_t)(end - v));
+        }
+        p = end + 2;
+    }
+    return NULL;
+}
+
+/* Sends one request to 127.0.0.1:PORT: METHOD PATH, the header lines
+ * HEADERS ("Name: value\r\n" each, may be ""), and LEN bytes of BODY
+ * (NULL: none) with a Content-Length (unless HEADERS has one, or says
+ * Transfer-Encoding: BODY is then sent as it is, chunked by the caller).  No Host header is added
+ * when HEADERS has one.  Reads the whole reply (Connection: close). */
+__attribute__((unused)) static tu_reply tu_http(int port, const char *method, const char *path,
+                                                const char *headers, const void *body, size_t len)
+{
+    struct sockaddr_in a;
+    tu_reply r = {0, NULL, NULL, 0};
+    char *req = NULL, *buf = NULL, *sep;
+    size_t n = 0, cap = 0;
+    int fd = socket(AF_INET, SOCK_STREAM, 0), hl;
+
+    ck_assert_int_ge(fd, 0);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    {
+        char clen[64] = "";
+        if (!strcasestr(headers, "Transfer-Encoding:") && !strcasestr(headers, "Content-Length:"))
+            snprintf(clen, sizeof clen, "Content-Length: %zu\r\n", len);
+        if (strcasestr(headers, "Host:"))
+            hl = asprintf(&req, "%s %s HTTP/1.1\r\n%s%sConnection: close\r\n\r\n",
+                          method, path, headers, clen);
+        else
+            hl = asprintf(&req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s%sConnection: close\r\n\r\n",
+                          method, path, port, headers, clen);
+    }
+    ck_assert_int_gt(hl, 0);
+    ck_assert_int_eq(send(fd, req, (size_t)hl, MSG_NOSIGNAL), hl);
+    for (size_t done = 0; body && done < len;) {
+        ssize_t k = send(fd, (const char *)body + done, len - done, MSG_NOSIGNAL);
+        if (k <= 0)
+            break;              /* the server may answer and close early (413) */
+        done += (size_t)k;
+    }
+    for (;;) {
+        ssize_t k;
+        if (n + 65536 + 1 > cap) {
+            cap = cap ? cap * 2 : 131072;
+            buf = realloc(buf, cap);
+        }
+        k = recv(fd, buf + n, cap - n - 1, 0);
+        if (k <= 0)
+            break;
+        n += (size_t)k;
+    }
+    close(fd);
+    free(req);
+    ck_assert_msg(buf && n > 12, "no reply to %s %s", method, path);
+    buf[n] = '\0';
+    r.status = atoi(buf + 9);
+    sep = strstr(buf, "\r\n\r\n");
+    ck_assert_ptr_nonnull(sep);
+    r.head = strndup(buf, (size_t)(sep - buf) + 2);
+    r.len = n - (size_t)(sep + 4 - buf);
+    r.body = malloc(r.len + 1);
+    memcpy(r.body, sep + 4, r.len);
+    r.body[r.len] = '\0';
+    free(buf);
+    return r;
 }
 
 #endif

@@ -27,6 +27,7 @@ need_pc libzip libzip-dev
 need_pc harfbuzz-subset libharfbuzz-dev
 need_pc libdeflate libdeflate-dev
 need_pc check check
+need_pc libmicrohttpd libmicrohttpd-dev
 # The default fonts of fonts/fonts.conf (see fonts/README).
 need_file /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf fonts-arphic-gbsn00lp
 need_file /usr/share/fonts/truetype/arphic/uming.ttc fonts-arphic-uming
@@ -45,7 +46,11 @@ case $what in check|valgrind)
     # DOCX checks: python-docx with Debian's own python, LibreOffice.
     /usr/bin/python3 -c 'import docx' >/dev/null 2>&1 || missing="$missing python3-docx"
     need_cmd soffice libreoffice-writer-nogui
-    need_file /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core ;;
+    need_file /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core
+    # fivestar serve in a real browser (tests/serve_browser.py).
+    need_cmd chromium chromium
+    need_cmd chromedriver chromium-driver
+    /usr/bin/python3 -c 'import selenium' >/dev/null 2>&1 || missing="$missing python3-selenium" ;;
 esac
 case $what in
 fuzz)

@@ -129,7 +129,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, fs_serve_reply *rep,
     MHD_add_response_header(res, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(res, "X-Frame-Options", "SAMEORIGIN");
     MHD_add_response_header(res, "Content-Security-Policy",
-                            "default-src 'self'; object-src 'self'; frame-src 'self'; "
+                            "default-src 'self'; object-src 'self' blob:; frame-src 'self' blob:; "
                             "frame-ancestors 'self'; base-uri 'none'; form-action 'none'");
     ok = MHD_queue_response(c, rep->status, res);
     MHD_destroy_response(res);
