@@ -64,7 +64,6 @@ static void list(fs_serve *s, fs_serve_reply *rep)
     fs_buf_adds(&b, "[");
     for (size_t i = 0; i < n; i++) {
         fs_diags diags = {0};
-        const fs_rubric *r;
         fs_dossier *d = NULL;
         fs_error err;
         char *data = NULL, *org = NULL, *town = NULL;
@@ -73,14 +72,14 @@ static void list(fs_serve *s, fs_serve_reply *rep)
 
         if (fs_serve_read(s, names[i], &data, &len) < 0)
             continue;
-        d = fs_serve_load(s, names[i], data, len, &r, &diags, &err);
+        d = fs_serve_load(s, names[i], data, len, &diags, &err);
         if (b.len > 1)
             fs_buf_adds(&b, ",");
         fs_buf_adds(&b, "{\"file\":");
         fs_serve_json_str(&b, names[i]);
         if (d) {
             fs_result_sheet sheet;
-            fs_score_dossier(d, r, &sheet);
+            fs_score_dossier(d, d->rubric, &sheet);
             fs_buf_adds(&b, ",\"organization\":");
             fs_serve_json_str(&b, d->name.s);
             fs_buf_adds(&b, ",\"town\":");
@@ -167,7 +166,6 @@ static void put(fs_serve *s, const char *name, const fs_serve_req *req,
                 fs_serve_reply *rep)
 {
     fs_diags diags = {0};
-    const fs_rubric *r;
     fs_dossier *d;
     fs_error err;
     fs_buf b = {0};
@@ -184,7 +182,7 @@ static void put(fs_serve *s, const char *name, const fs_serve_req *req,
     }
     if (version_ok(s, name, req, rep) < 0)
         goto done;
-    d = fs_serve_load(s, name, req->body, req->len, &r, &diags, &err);
+    d = fs_serve_load(s, name, req->body, req->len, &diags, &err);
     fs_dossier_free(d);
     fs_diags_sort(&diags);
     if (fs_serve_save(s, name, req->body, req->len) < 0) {
@@ -207,19 +205,18 @@ static void check(fs_serve *s, const char *name, const fs_serve_req *req,
                   fs_serve_reply *rep)
 {
     fs_diags diags = {0};
-    const fs_rubric *r = NULL;
     fs_dossier *d = NULL;
     fs_error err;
     fs_buf b = {0};
 
     if (fs_serve_wellformed(name, req->body, req->len, &diags))
-        d = fs_serve_load(s, name, req->body, req->len, &r, &diags, &err);
+        d = fs_serve_load(s, name, req->body, req->len, &diags, &err);
     fs_diags_sort(&diags);
     fs_buf_adds(&b, "{\"diagnostics\":");
     fs_serve_json_diags(&b, &diags);
     fs_buf_adds(&b, ",\"score\":");
     if (d)
-        fs_serve_score_json(&b, name, d, r);
+        fs_serve_score_json(&b, d);
     else
         fs_buf_adds(&b, "null");
     fs_buf_adds(&b, "}");
@@ -233,10 +230,12 @@ static void check(fs_serve *s, const char *name, const fs_serve_req *req,
 static void create(fs_serve *s, const char *name, fs_serve_reply *rep)
 {
     fs_serve_req req = {"PUT", NULL, NULL, 0, NULL, "*", 0};
-    char *blank = fs_serve_blank(s);
+    fs_diags diags = {0};
+    char *blank = fs_serve_blank(s, &diags);
 
     if (!blank) {
-        fs_serve_reply_error(rep, 500, "无法生成空白档案（fivestar new 失败）");
+        error_diags(rep, 500, "无法生成空白档案", &diags);
+        fs_diags_clear(&diags);
         return;
     }
     req.body = blank;
@@ -277,7 +276,6 @@ static void form(fs_serve *s, const char *name, const char *which,
                  const fs_serve_req *req, fs_serve_reply *rep)
 {
     fs_diags diags = {0};
-    const fs_rubric *r;
     fs_dossier *d = NULL;
     fs_error err;
     unsigned char *out = NULL;
@@ -288,13 +286,13 @@ static void form(fs_serve *s, const char *name, const char *which,
         read_failed(rep);
         return;
     }
-    d = fs_serve_load(s, name, data, len, &r, &diags, &err);
+    d = fs_serve_load(s, name, data, len, &diags, &err);
     if (!d) {
         fs_diags_sort(&diags);
         error_diags(rep, 409, "档案有错误，不能生成表格：请先按下列问题改正并保存", &diags);
         goto done;
     }
-    err = fs_serve_form(s, which, d, r, &out, &len, &diags);
+    err = fs_serve_form(s, which, d, &out, &len, &diags);
     if (err == FS_E_USAGE) {
         fs_serve_reply_error(rep, 404, "没有这种表格：可用 评定标准.pdf、申报表.pdf、"
                                        "评定标准.docx、申报表.docx、创建流程图.pdf、动态管理流程图.pdf");
@@ -325,7 +323,6 @@ static void stats(fs_serve *s, int docx, const fs_serve_req *req, fs_serve_reply
     char **names;
     size_t n = fs_serve_list(s, &names), k = 0, len = 0;
     fs_dossier **d = fs_xcalloc(n + 1, sizeof *d);
-    const fs_rubric **r = fs_xcalloc(n + 1, sizeof *r);
     fs_diags diags = {0};
     unsigned char *out = NULL;
     fs_error err;
@@ -335,7 +332,7 @@ static void stats(fs_serve *s, int docx, const fs_serve_req *req, fs_serve_reply
         size_t dl;
         if (fs_serve_read(s, names[i], &data, &dl) < 0)
             continue;
-        d[k] = fs_serve_load(s, names[i], data, dl, &r[k], &diags, &err);
+        d[k] = fs_serve_load(s, names[i], data, dl, &diags, &err);
         if (d[k])
             k++;
         free(data);
@@ -345,7 +342,7 @@ static void stats(fs_serve *s, int docx, const fs_serve_req *req, fs_serve_reply
         fs_serve_reply_error(rep, 409, "文件夹中没有可列入统计表的档案（有错误的档案不列入）");
         goto done;
     }
-    err = fs_serve_stats(s, d, r, k, docx, &out, &len, &diags);
+    err = fs_serve_stats(s, (const fs_dossier *const *)d, k, docx, &out, &len, &diags);
     if (err != FS_OK) {
         fs_diags_sort(&diags);
         error_diags(rep, 500, "生成统计表失败", &diags);
@@ -360,7 +357,6 @@ done:
     for (size_t i = 0; i < k; i++)
         fs_dossier_free(d[i]);
     free(d);
-    free(r);
     free(out);
     fs_diags_clear(&diags);
     fs_serve_list_free(names, n);

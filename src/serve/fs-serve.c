@@ -13,7 +13,6 @@
  */
 #define _GNU_SOURCE
 #include "fs-serve.h"
-#include "fs-batch.h"
 #include "fs-cli.h"
 
 #include <errno.h>
@@ -101,17 +100,15 @@ int fs_cmd_serve(int argc, char **argv)
     static const char *const spec[] = {"--port=", "--listen=", "--no-open", NULL};
     fs_cli_args a;
     fs_serve s;
-    fs_batch_options bo = {1, 0, {0}, "serve"};
+    fs_lib_options lo = {1, 0};
     fs_diags diags = {0};
     fs_error err;
     sigset_t stop;
     void *daemon = NULL;
     const char *listen;
-    char self[PATH_MAX];
     unsigned bound = 0;
     long port;
     int status = 2, sig;
-    ssize_t n;
 
     memset(&s, 0, sizeof s);
     s.dirfd = -1;
@@ -137,18 +134,11 @@ int fs_cmd_serve(int argc, char **argv)
         fprintf(stderr, "fivestar serve: error: 无法取得随机数生成令牌：%s\n", strerror(errno));
         goto done;
     }
-    n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0) {
-        fprintf(stderr, "fivestar serve: error: 找不到本程序的路径：%s\n", strerror(errno));
-        goto done;
-    }
-    self[n] = '\0';
-    s.self = fs_strdup(self);
-    s.batch = fs_batch_new(&bo, &diags, &err);
+    s.lib = fs_lib_new(&lo, &diags, &err);
     fs_diags_sort(&diags);
     fs_diags_print(&diags, stderr);
     fs_diags_clear(&diags);
-    if (!s.batch) {
+    if (!s.lib) {
         status = fs_exit_status(err);
         goto done;
     }
@@ -186,8 +176,8 @@ int fs_cmd_serve(int argc, char **argv)
     status = 0;
 done:
     fs_serve_http_stop(daemon);
-    fs_serve_docs_free(&s);
-    fs_batch_free(s.batch);
+    fs_rubric_cache_free(s.rubrics);
+    fs_lib_free(s.lib);
     if (s.dirfd >= 0)
         close(s.dirfd);
     for (int i = 0; i < 2; i++) {
@@ -196,7 +186,6 @@ done:
     }
     free(s.address);
     free(s.dir);
-    free(s.self);
     fs_cli_args_free(&a);
     return status;
 }

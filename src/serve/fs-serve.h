@@ -9,8 +9,8 @@
  *                     cookie, Host, Origin), bodies and their limit, replies
  *   fs-serve-api.c    the routes of the JSON API
  *   fs-serve-store.c  the folder: safe names, reading, listing, atomic save
- *   fs-serve-docs.c   what the library makes of a dossier held in memory:
- *                     diagnostics, score, forms, charts, the 统计表
+ *   fs-serve-docs.c   what the library (fivestar.h) makes of a dossier held
+ *                     in memory: diagnostics, score, forms, the 统计表
  *   fs-serve-web.c    the page (src/serve/web/, embedded at build time)
  * Library code never includes this header.
  */
@@ -23,8 +23,6 @@
 
 #define FS_SERVE_MAX_BODY (4L * 1024 * 1024)
 
-typedef struct fs_batch fs_batch;
-typedef struct fs_fontset fs_fontset;
 
 /* The server's state: fixed once it listens, except the lazily loaded
  * chart fonts.  Requests are handled one at a time (one libmicrohttpd
@@ -36,10 +34,8 @@ typedef struct fs_serve {
     char *hosts[2];             /* "ADDR:PORT", "localhost:PORT"           */
     char *origins[2];           /* "http://" + each of hosts               */
     char *address;              /* http://ADDR:PORT/?token=TOKEN           */
-    fs_batch *batch;            /* fonts, rubrics, forms templates         */
-    fs_fontset *chart_fonts;    /* fonts for the flowcharts, on first use  */
+    fs_lib *lib;                /* fonts, rubrics, forms templates         */
     fs_rubric_cache *rubrics;   /* for GET /api/rubric/ID, on first use    */
-    char *self;                 /* this program, for `fivestar new`        */
 } fs_serve;
 
 /* One request as the routes see it. */
@@ -114,13 +110,11 @@ int fs_serve_save(const fs_serve *s, const char *name, const char *data, size_t 
 
 /* fs-serve-docs.c ----------------------------------------------------- */
 
-/* Loads dossier XML held in memory (DATA, LEN) named NAME through the
- * server's rubric cache, as `validate` would load the file.  Problems go
- * to DIAGS; returns the dossier (caller frees) with its rubric in *R, or
- * NULL with *ERR. */
+/* Loads dossier XML held in memory (DATA, LEN) named NAME, as `validate`
+ * would load the file (fs_lib_load_memory).  Problems go to DIAGS;
+ * returns the dossier (caller frees; d->rubric set), or NULL with *ERR. */
 fs_dossier *fs_serve_load(fs_serve *s, const char *name, const char *data,
-                          size_t len, const fs_rubric **r, fs_diags *diags,
-                          fs_error *err);
+                          size_t len, fs_diags *diags, fs_error *err);
 /* Is DATA well-formed XML (UTF-8 or a declared encoding, no DTD or
  * entity) with a root <dossier format="1">?  Problems go to DIAGS. */
 int fs_serve_wellformed(const char *name, const char *data, size_t len,
@@ -128,25 +122,21 @@ int fs_serve_wellformed(const char *name, const char *data, size_t len,
 /* Fields of a dossier that did not load, read from the raw tree for the
  * list: organisation name, town (malloc'd or NULL) and year (0). */
 void fs_serve_peek(const char *data, size_t len, char **org, char **town, int *year);
-/* Appends the score of D as `score --json` writes it, FILE as its file. */
-void fs_serve_score_json(fs_buf *b, const char *file, const fs_dossier *d,
-                         const fs_rubric *r);
-/* Renders form FORM ("评定标准.pdf" …) of dossier D into *OUT / *LEN.
- * Returns FS_OK; FS_E_USAGE for an unknown form; else an error with a
- * diagnostic. */
-fs_error fs_serve_form(fs_serve *s, const char *form, const fs_dossier *d,
-                       const fs_rubric *r, unsigned char **out, size_t *len,
-                       fs_diags *diags);
-/* The 统计表 (DOCX non-zero: .docx) of the N valid dossiers D with their
- * rubrics R, N > 0. */
-fs_error fs_serve_stats(fs_serve *s, fs_dossier **d, const fs_rubric **r, size_t n,
-                        int docx, unsigned char **out, size_t *len, fs_diags *diags);
+/* Appends the score of D as `score --json` writes it (no newline). */
+void fs_serve_score_json(fs_buf *b, const fs_dossier *d);
+/* Renders FILE ("评定标准.pdf", "创建流程图.docx" …: a form of the table
+ * with one of its formats) for dossier D into *OUT / *LEN, the bytes
+ * `render` / `flowchart --dossier` write.  Returns FS_OK; FS_E_USAGE for
+ * no such form; else an error with a diagnostic. */
+fs_error fs_serve_form(fs_serve *s, const char *file, const fs_dossier *d,
+                       unsigned char **out, size_t *len, fs_diags *diags);
+/* The 统计表 (DOCX non-zero: .docx) of the N valid dossiers D, N > 0. */
+fs_error fs_serve_stats(fs_serve *s, const fs_dossier *const *d, size_t n, int docx,
+                        unsigned char **out, size_t *len, fs_diags *diags);
 /* Appends rubric ID as JSON; 0, or -1 when there is no such rubric. */
 int fs_serve_rubric_json(fs_serve *s, const char *id, fs_buf *b);
 /* The blank dossier of `fivestar new` for the current year (malloc'd), or
- * NULL. */
-char *fs_serve_blank(fs_serve *s);
-/* Frees what the docs layer loaded (fonts for the charts). */
-void fs_serve_docs_free(fs_serve *s);
+ * NULL after a diagnostic in DIAGS. */
+char *fs_serve_blank(fs_serve *s, fs_diags *diags);
 
 #endif
