@@ -77,3 +77,11 @@ done
 ls "$tmp"/gen/gen-*.xml | head -n 300 > "$tmp/list"
 ms=$(RUNS=$BATCH_RUNS median_ms sh -c 'xargs "$1" stats -o "$2" < "$3"' sh "$BIN" "$tmp/stats.pdf" "$tmp/list")
 echo "stats over 300 dossiers: median $ms ms"
+
+# fivestar serve (issue 15): the check call and a form preview, answered
+# over loopback by a running server (tests/serve_bench.py).
+if command -v python3 >/dev/null 2>&1; then
+    python3 tests/serve_bench.py "$BIN" "$EXAMPLE" "$RUNS"
+else
+    echo "serve: not measured (python3 is missing)"
+fi

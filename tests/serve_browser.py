@@ -211,6 +211,8 @@ def run(driver, address, folder, downloads, ex):
         fail('the total is not marked as a draft while the dossier has errors')
     if by(By.ID, 'total').text != '88':   # 93 less item 19, whose 6 does not count
         fail('the draft total is %s, not 88 (93 less the refused item 19)' % by(By.ID, 'total').text)
+    driver.execute_script('document.getElementById("item-18").scrollIntoView();'
+                          'window.scrollBy(0, -90);')
     shot(driver, 'edit-diagnostics.png')
     wait('a click on the diagnostic', lambda: diag19().click() or True)
     focused = driver.switch_to.active_element
@@ -223,6 +225,9 @@ def run(driver, address, folder, downloads, ex):
     wait('no more errors', lambda: not driver.find_elements(By.CSS_SELECTOR, '#diags button.error'))
     if by(By.ID, 'side-sub-6').text != '5.5':
         fail('subtotal of 品牌建设 is %s, not 5.5' % by(By.ID, 'side-sub-6').text)
+    driver.execute_script('document.getElementById("section-4").scrollIntoView();'
+                          'window.scrollBy(0, -90);')
+    shot(driver, 'edit-scores.png')
 
     # Save.
     by(By.ID, 'save').click()
