@@ -76,12 +76,10 @@ static size_t break_into(const char *text, double width, meas *m, fs_lines *l)
     return l->n;
 }
 
-/* Wraps TEXT at MAXW mm into *OUT (which the caller frees with
- * wrapped_free).  With BALANCE, the lines are made as even as they can be
- * without adding one: the narrowest width that gives no more lines than
- * MAXW does, so that 镇街（园区）或直管党委初审 does not leave 审 alone. */
-void fs_flow_wrap(const fs_fontset *fs, fs_font_role role, double size,
-                  const char *text, double maxw, int balance, wrapped *out)
+/* Wraps the one-line TEXT at MAXW mm and appends its lines to *OUT; see
+ * fs_flow_wrap. */
+static void wrap_line(const fs_fontset *fs, fs_font_role role, double size,
+                      const char *text, double maxw, int balance, wrapped *out)
 {
     meas m = {fs, role, size};
     fs_lines l = {0};
@@ -101,20 +99,41 @@ void fs_flow_wrap(const fs_fontset *fs, fs_font_role role, double size,
     }
     if (break_into(text, w, &m, &l) > n)
         break_into(text, maxw, &m, &l);
-    memset(out, 0, sizeof *out);
-    out->n = l.n;
-    out->lines = fs_xcalloc(l.n ? l.n : 1, sizeof *out->lines);
-    out->widths = fs_xcalloc(l.n ? l.n : 1, sizeof *out->widths);
+    out->lines = fs_xrealloc(out->lines, (out->n + l.n + 1) * sizeof *out->lines);
+    out->widths = fs_xrealloc(out->widths, (out->n + l.n + 1) * sizeof *out->widths);
     for (size_t i = 0; i < l.n; i++) {
-        size_t len = l.v[i].end - l.v[i].start;
-        out->lines[i] = fs_xmalloc(len + 1);
-        memcpy(out->lines[i], text + l.v[i].start, len);
-        out->lines[i][len] = '\0';
-        out->widths[i] = l.v[i].width;
+        size_t len = l.v[i].end - l.v[i].start, k = out->n++;
+        out->lines[k] = fs_xmalloc(len + 1);
+        memcpy(out->lines[k], text + l.v[i].start, len);
+        out->lines[k][len] = '\0';
+        out->widths[k] = l.v[i].width;
         if (l.v[i].width > out->width)
             out->width = l.v[i].width;
     }
     fs_lines_free(&l);
+}
+
+/* Wraps TEXT at MAXW mm into *OUT (which the caller frees with
+ * fs_flow_wrapped_free).  A line break in TEXT (申报党组织 / 开展创建工作,
+ * as the template writes it) always starts a new line; each line of TEXT
+ * is wrapped on its own.  With BALANCE, the lines are made as even as they
+ * can be without adding one: the narrowest width that gives no more lines
+ * than MAXW does, so that 镇街（园区）或直管党委初审 does not leave 审
+ * alone. */
+void fs_flow_wrap(const fs_fontset *fs, fs_font_role role, double size,
+                  const char *text, double maxw, int balance, wrapped *out)
+{
+    memset(out, 0, sizeof *out);
+    do {
+        size_t len = strcspn(text, "\n");
+        char *line = fs_xmalloc(len + 1);
+
+        memcpy(line, text, len);
+        line[len] = '\0';
+        wrap_line(fs, role, size, line, maxw, balance, out);
+        free(line);
+        text += len;
+    } while (*text++ == '\n');
 }
 
 

@@ -113,7 +113,7 @@ static void load_node(loader *ld, xmlNodePtr n, fs_flow_node *nd)
 
     nd->id = fs_xml_attr(n, "id");
     nd->line = fs_xml_line(n);
-    nd->label = fs_text_trim(raw);
+    nd->label = fs_text_paragraphs(raw);
     nd->feeds = -1;
     if (!nd->id)
         nd->id = fs_strdup("");
