@@ -74,6 +74,12 @@ static void mark_connector(fs_draw_connector *c, fs_mark_state st)
     c->label.color = c->color;
 }
 
+/* Dated notes are set in 小五 (9 pt), never smaller, and keep this far
+ * (mm) from boxes, arrows and arrow labels, so that a note never seems to
+ * belong to an arrow's 通过 / 不通过. */
+#define NOTE_SIZE   9.0
+#define NOTE_MARGIN 1.5
+
 /* Everything in DR a note or the legend must keep clear of. */
 static void drawing_obstacles(const fs_drawing *dr, obstacles *o)
 {
@@ -130,7 +136,7 @@ static void add_notes(fs_drawing *dr, const fs_flow *f, size_t v,
                       const fs_draw_shape *s, const fs_dossier *d,
                       const size_t *evs, size_t n, const fs_fontset *fonts)
 {
-    double size = fmin(7.5, s->label.size * 0.8), lead = size * PT_MM * 1.25;
+    double size = NOTE_SIZE, lead = size * PT_MM * 1.25;
     double w = 0, h = (double)n * lead, g = 1.0;
     double cx = s->x + s->w / 2, cy = s->y + s->h / 2;
     rect bounds = {0, dr->chart_y, dr->width, dr->legend_y - dr->chart_y}, r;
@@ -159,12 +165,12 @@ static void add_notes(fs_drawing *dr, const fs_flow *f, size_t v,
         {cx + 1.5, s->y - g - h, w, h},
     };
     for (size_t i = 0; i < sizeof cands / sizeof *cands && !found; i++)
-        if (fs_flow_obst_clear(&o, cands[i], LABEL_MARGIN, bounds)) {
+        if (fs_flow_obst_clear(&o, cands[i], NOTE_MARGIN, bounds)) {
             r = cands[i];
             found = 1;
         }
     if (!found)
-        found = fs_flow_search_free(&o, cands[0].x, cands[0].y, w, h, 60, LABEL_MARGIN,
+        found = fs_flow_search_free(&o, cands[0].x, cands[0].y, w, h, 60, NOTE_MARGIN,
                                     bounds, &r);
     if (!found)
         r = cands[0];
