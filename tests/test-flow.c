@@ -21,7 +21,7 @@
 
 /* The labels of ../shared/spec/flowcharts.md, the notice's wording. */
 static const char *const creation_labels[] = {
-    "申报党组织", "党组织提交申报材料", "镇街（园区）或直管党委初审", "工委审核",
+    "党组织提交申报材料", "镇街（园区）或直管党委初审", "工委审核",
     "整改", "申报党组织开展创建工作", "上级党组织跟踪指导",
     "镇街（园区）或直管党委初评", "工委复核评定", "创建成功",
 };
@@ -186,6 +186,20 @@ static const fs_draw_shape *shape_of(fs_drawing *dr, const char *id)
 }
 
 /* The lines of T joined without separators, in a static buffer. */
+/* LABEL with its line breaks taken out (static buffer), as the lines of
+ * a box read joined. */
+static const char *flat(const char *label)
+{
+    static char buf[4096];
+    size_t n = 0;
+
+    for (; *label && n + 1 < sizeof buf; label++)
+        if (*label != '\n')
+            buf[n++] = *label;
+    buf[n] = '\0';
+    return buf;
+}
+
 static const char *joined(const fs_draw_text *t)
 {
     static char buf[4096];
@@ -330,6 +344,15 @@ static void check_labels(const fs_flow *f, fs_drawing *dr, const char *const *la
                          f->edges[e].label ? f->edges[e].label : "");
 }
 
+/* How many boxes DR has (shapes of the chart, not of the legend). */
+static size_t count_boxes(const fs_drawing *dr)
+{
+    size_t n = 0;
+    for (size_t s = 0; s < dr->nshapes; s++)
+        n += dr->shapes[s].id != NULL;
+    return n;
+}
+
 /* How many arrows of DR are labelled LABEL. */
 static int count_arrow_labels(fs_drawing *dr, const char *label)
 {
@@ -408,21 +431,32 @@ START_TEST(test_load_creation)
     ck_assert_str_eq(f->attachment, "附件4");
     ck_assert_str_eq(f->title, "东莞市社会组织“五星级党组织”创建流程图");
     ck_assert_int_eq(f->annual, 0);
-    ck_assert_uint_eq(f->nnodes, 10);
-    ck_assert_uint_eq(f->nedges, 11);
+    /* flowcharts.md: 9 boxes, two of them of two lines, 10 arrows */
+    ck_assert_uint_eq(f->nnodes, 9);
+    ck_assert_uint_eq(f->nedges, 10);
     for (size_t i = 0; i < f->nnodes; i++)
-        ck_assert_str_eq(f->nodes[i].label, creation_labels[i]);
+        ck_assert_str_eq(flat(f->nodes[i].label), creation_labels[i]);
+    ck_assert_str_eq(f->nodes[fs_flow_node_index(f, "creation")].label,
+                     "申报党组织\n开展创建工作");
+    ck_assert_str_eq(f->nodes[fs_flow_node_index(f, "guidance")].label, "上级党组织\n跟踪指导");
     int g = fs_flow_node_index(f, "guidance"), c = fs_flow_node_index(f, "creation");
     ck_assert_int_eq(f->nodes[g].kind, FS_FLOW_SIDE);
     ck_assert_int_eq(f->nodes[g].feeds, c);
     ck_assert_str_eq(f->nodes[fs_flow_node_index(f, "submit")].stage, "submitted");
     ck_assert_str_eq(f->nodes[fs_flow_node_index(f, "rectify")].stage, "rectification");
     ck_assert_str_eq(f->nodes[fs_flow_node_index(f, "success")].stage, "approved");
-    ck_assert_ptr_null(f->nodes[fs_flow_node_index(f, "apply")].stage);
+    ck_assert_int_eq(f->nodes[fs_flow_node_index(f, "submit")].kind, FS_FLOW_START);
     ck_assert_int_eq(f->nodes[fs_flow_node_index(f, "initial-review")].kind, FS_FLOW_REVIEW);
-    ck_assert_str_eq(f->edges[3].label, "不通过");
-    ck_assert_int_eq(f->edges[3].when, FS_RESULT_FAIL);
+    ck_assert_int_eq(f->nodes[fs_flow_node_index(f, "committee-review")].kind, FS_FLOW_REVIEW);
+    ck_assert_int_eq(f->nodes[fs_flow_node_index(f, "final-evaluation")].kind, FS_FLOW_REVIEW);
+    ck_assert_int_eq(f->nodes[fs_flow_node_index(f, "initial-evaluation")].kind, FS_FLOW_STEP);
+    ck_assert_str_eq(f->edges[2].label, "不通过");
+    ck_assert_int_eq(f->edges[2].when, FS_RESULT_FAIL);
     ck_assert_ptr_null(f->edges[0].label);
+    /* 初审 → 工委审核 carries no label, but is the way a passed 初审 goes */
+    ck_assert_str_eq(f->nodes[f->edges[1].to].id, "committee-review");
+    ck_assert_ptr_null(f->edges[1].label);
+    ck_assert_int_eq(f->edges[1].when, FS_RESULT_PASS);
     fs_flow_free(f);
 }
 END_TEST
@@ -437,7 +471,13 @@ START_TEST(test_load_dynamic)
     ck_assert_uint_eq(f->nnodes, 10);
     ck_assert_uint_eq(f->nedges, 10);
     for (size_t i = 0; i < f->nnodes; i++)
-        ck_assert_str_eq(f->nodes[i].label, dynamic_labels[i]);
+        ck_assert_str_eq(flat(f->nodes[i].label), dynamic_labels[i]);
+    /* 初审 and 工委审核 have no outcome here: plain steps */
+    ck_assert_int_eq(f->nodes[fs_flow_node_index(f, "town-review")].kind, FS_FLOW_STEP);
+    ck_assert_int_eq(f->nodes[fs_flow_node_index(f, "committee-review")].kind, FS_FLOW_STEP);
+    ck_assert_int_eq(f->nodes[fs_flow_node_index(f, "assessment")].kind, FS_FLOW_REVIEW);
+    ck_assert_int_eq(f->nodes[fs_flow_node_index(f, "recheck")].kind, FS_FLOW_REVIEW);
+    ck_assert_int_eq(f->nodes[fs_flow_node_index(f, "inspection")].kind, FS_FLOW_SIDE);
     ck_assert_str_eq(f->nodes[fs_flow_node_index(f, "town-review")].stage, "initial-review");
     ck_assert_ptr_null(f->nodes[fs_flow_node_index(f, "passed")].stage);
     ck_assert_str_eq(f->nodes[fs_flow_node_index(f, "revoked")].stage, "revoked");
@@ -502,16 +542,16 @@ static void expect_bad(const char *from, const char *to, const char *line_of,
 
 START_TEST(test_load_errors)
 {
-    expect_bad("<edge from=\"apply\" to=\"submit\"/>",
-               "<edge from=\"apply\" to=\"nosuch\"/>", "to=\"nosuch\"", "edge");
+    expect_bad("<edge from=\"rectify\" to=\"submit\"/>",
+               "<edge from=\"rectify\" to=\"nosuch\"/>", "to=\"nosuch\"", "edge");
     expect_bad("kind=\"start\"", "kind=\"step\"", "<nodes font", "起点");
     expect_bad("kind=\"side\" feeds=\"creation\"", "kind=\"side\"",
                "id=\"guidance\"", "feeds");
     expect_bad("<edge from=\"creation\" to=\"initial-evaluation\"/>",
                "<edge from=\"creation\" to=\"creation\"/>", "to=\"creation\"/>", "自身");
     expect_bad("<edge from=\"creation\" to=\"initial-evaluation\"/>",
-               "<edge from=\"apply\" to=\"submit\"/>",
-               "<edge from=\"apply\" to=\"submit\"/>\n    <edge from=\"initial-evaluation\"",
+               "<edge from=\"rectify\" to=\"submit\"/>",
+               "<edge from=\"rectify\" to=\"submit\"/>\n    <edge from=\"initial-evaluation\"",
                "重复");
     expect_bad("<node id=\"rectify\" kind=\"step\"", "<node id=\"rectify\" kind=\"step\" x=\"20\"",
                "id=\"rectify\"", "x 和 y");
@@ -552,10 +592,16 @@ START_TEST(test_geometry_creation)
     ck_assert_double_eq_tol(dr->page_x, 28, 1e-9);
     ck_assert_double_eq_tol(dr->page_y, 37, 1e-9);
     check_geometry(f, dr, "附件4");
-    check_labels(f, dr, creation_labels, 10);
-    ck_assert_int_eq(count_arrow_labels(dr, "通过"), 3);
+    check_labels(f, dr, creation_labels, 9);
+    ck_assert_uint_eq(count_boxes(dr), 9);
+    ck_assert_int_eq(count_arrow_labels(dr, "通过"), 2);
     ck_assert_int_eq(count_arrow_labels(dr, "不通过"), 2);
     ck_assert_int_eq(count_arrow_labels(dr, "指导"), 1);
+    /* the two boxes the notice sets in two lines */
+    ck_assert_uint_eq(shape_of(dr, "creation")->label.nlines, 2);
+    ck_assert_str_eq(shape_of(dr, "creation")->label.lines[0].text, "申报党组织");
+    ck_assert_uint_eq(shape_of(dr, "guidance")->label.nlines, 2);
+    ck_assert_str_eq(shape_of(dr, "guidance")->label.lines[1].text, "跟踪指导");
     ck_assert_str_eq(joined(&dr->texts[0].text), "附件4");
     ck_assert_int_eq(dr->texts[0].kind, FS_TEXT_ATTACHMENT);
     ck_assert_str_eq(joined(&dr->texts[1].text), "东莞市社会组织“五星级党组织”创建流程图");
@@ -563,9 +609,9 @@ START_TEST(test_geometry_creation)
     /* reviews have a double border, start and end are rounded, the side
      * step is dashed, and so is its arrow */
     ck_assert_int_eq(shape_of(dr, "initial-review")->kind, FS_SHAPE_DOUBLE);
-    ck_assert_int_eq(shape_of(dr, "apply")->kind, FS_SHAPE_ROUNDED);
+    ck_assert_int_eq(shape_of(dr, "submit")->kind, FS_SHAPE_ROUNDED);
     ck_assert_int_eq(shape_of(dr, "success")->kind, FS_SHAPE_ROUNDED);
-    ck_assert_int_eq(shape_of(dr, "submit")->kind, FS_SHAPE_RECT);
+    ck_assert_int_eq(shape_of(dr, "initial-evaluation")->kind, FS_SHAPE_RECT);
     ck_assert(shape_of(dr, "guidance")->dashed);
     ck_assert(arrow(dr, "guidance", "creation")->dashed);
     fs_drawing_free(dr);
@@ -580,6 +626,9 @@ START_TEST(test_geometry_dynamic)
 
     check_geometry(f, dr, "附件5");
     check_labels(f, dr, dynamic_labels, 10);
+    ck_assert_uint_eq(count_boxes(dr), 10);
+    ck_assert_int_eq(shape_of(dr, "town-review")->kind, FS_SHAPE_RECT);
+    ck_assert_int_eq(shape_of(dr, "committee-review")->kind, FS_SHAPE_RECT);
     ck_assert_int_eq(count_arrow_labels(dr, "通过"), 2);
     ck_assert_int_eq(count_arrow_labels(dr, "不通过"), 2);
     ck_assert_str_eq(joined(&dr->texts[0].text), "附件5");
@@ -595,7 +644,7 @@ END_TEST
 START_TEST(test_layout_shape)
 {
     static const char *const main4[] = {
-        "apply", "submit", "initial-review", "committee-review", "creation",
+        "submit", "initial-review", "committee-review", "creation",
         "initial-evaluation", "final-evaluation", "success",
     };
     static const char *const main5[] = {
@@ -662,7 +711,7 @@ START_TEST(test_geometry_triple)
         snprintf(what, sizeof what, "%s, labels ×3", paths[i]);
         check_geometry(f, dr, what);
         for (size_t v = 0; v < f->nnodes; v++)
-            ck_assert_str_eq(joined(&shape_of(dr, f->nodes[v].id)->label), f->nodes[v].label);
+            ck_assert_str_eq(joined(&shape_of(dr, f->nodes[v].id)->label), flat(f->nodes[v].label));
         check_labels(f, dr, NULL, 0);
         /* the boxes never grow past the widest box allowed */
         for (size_t s = 0; s < dr->nshapes; s++)
@@ -796,12 +845,11 @@ START_TEST(test_mark_mingli)
     load_dossier(&x, "samples/mingli-2018.xml");
     ck_assert_int_eq(fs_flow_mark(f, dr, x.d, fonts), 4);
     check_geometry(f, dr, "附件4 marked with mingli");
-    check_labels(f, dr, creation_labels, 10);
+    check_labels(f, dr, creation_labels, 9);
     ck_assert_int_eq(state_of(dr, "submit"), FS_MARK_DONE);
     ck_assert_int_eq(state_of(dr, "initial-review"), FS_MARK_DONE);
     ck_assert_int_eq(state_of(dr, "committee-review"), FS_MARK_DONE);
     ck_assert_int_eq(state_of(dr, "creation"), FS_MARK_CURRENT);
-    ck_assert_int_eq(state_of(dr, "apply"), FS_MARK_DONE);
     ck_assert_int_eq(state_of(dr, "initial-evaluation"), FS_MARK_NONE);
     ck_assert_int_eq(state_of(dr, "success"), FS_MARK_NONE);
     ck_assert_int_eq(state_of(dr, "rectify"), FS_MARK_NONE);
@@ -810,7 +858,7 @@ START_TEST(test_mark_mingli)
     ck_assert_str_eq(notes_of(dr, "committee-review"), "2018年5月10日 通过");
     ck_assert_str_eq(notes_of(dr, "creation"), "2018年5月11日");
     ck_assert_str_eq(notes_of(dr, "initial-evaluation"), "");
-    ck_assert_int_eq(arrow(dr, "apply", "submit")->state, FS_MARK_DONE);
+    ck_assert_int_eq(arrow(dr, "submit", "initial-review")->state, FS_MARK_DONE);
     ck_assert_int_eq(arrow(dr, "committee-review", "creation")->state, FS_MARK_DONE);
     ck_assert_int_eq(arrow(dr, "creation", "initial-evaluation")->state, FS_MARK_NONE);
     ck_assert_int_eq(arrow(dr, "initial-review", "rectify")->state, FS_MARK_NONE);
