@@ -103,6 +103,19 @@ const fs_set_stage *fs_set_stage_find(const fs_set *s, const char *name)
     return st;
 }
 
+/* The label of a box as a clerk would type it: its lines (a box may be
+ * set in two, 申报党组织 / 开展创建工作) trimmed and joined.  Malloc'd. */
+static char *flat_label(const char *raw)
+{
+    char *lines = fs_text_paragraphs(raw), *w = lines;
+
+    for (const char *r = lines; *r; r++)
+        if (*r != '\n')
+            *w++ = *r;
+    *w = '\0';
+    return lines;
+}
+
 /* Adds the Chinese name ALIAS (taken over; NULL or empty: nothing) to
  * stage ST of S, unless it is there already.  A name that already stands
  * for another stage is an error at FILE:LINE; returns -1 then. */
@@ -166,6 +179,7 @@ static int read_chart(fs_set *s, const char *path, fs_schema *schema,
     for (n = fs_xml_child(fs_xml_child(root, "nodes"), "node"); n; n = fs_xml_next(n, "node")) {
         char *stage = fs_xml_attr(n, "stage"), *kind = fs_xml_attr(n, "kind");
         char *raw = fs_xml_text(n), *cn = fs_xml_attr(n, "stage-name");
+        char *outcome = fs_xml_attr(n, "outcome");
         long line = fs_xml_line(n);
         fs_set_stage *st;
 
@@ -184,11 +198,12 @@ static int read_chart(fs_set *s, const char *path, fs_schema *schema,
                 st->name = fs_strdup(stage);
             }
             if (st) {
-                st->review |= kind && strcmp(kind, "review") == 0;
+                st->review |= (kind && strcmp(kind, "review") == 0) ||
+                              (outcome && strcmp(outcome, "yes") == 0);
                 st->annual_start |= annual && kind && strcmp(kind, "start") == 0;
                 st->creation_end |= !annual && kind && strcmp(kind, "end") == 0;
                 if (add_alias(s, st, cn ? fs_text_trim(cn) : NULL, diags, path, line) < 0 ||
-                    add_alias(s, st, fs_text_trim(raw), diags, path, line) < 0)
+                    add_alias(s, st, flat_label(raw), diags, path, line) < 0)
                     bad = 1;
             }
         }
@@ -196,6 +211,7 @@ static int read_chart(fs_set *s, const char *path, fs_schema *schema,
         free(kind);
         free(raw);
         free(cn);
+        free(outcome);
     }
 done:
     xmlFreeDoc(doc);
