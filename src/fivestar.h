@@ -69,6 +69,12 @@ char *fs_lib_fonts_conf_path(void);
 typedef void fs_progress_fn(void *ctx, size_t done, size_t total,
                             const char *file);
 void fs_lib_set_progress(fs_lib *lib, fs_progress_fn *fn, void *ctx);
+/* Reporting: long runs (the archive) call FN (NULL: none) with CTX and
+ * their DIAGS after each dossier is loaded and at the end, so that a
+ * front end can print them as they come (and empty them).  Without one
+ * they all stay in DIAGS. */
+typedef void fs_report_fn(void *ctx, fs_diags *diags);
+void fs_lib_set_report(fs_lib *lib, fs_report_fn *fn, void *ctx);
 
 /* ------------------------------------------------------------------------
  * Dossiers.
@@ -216,6 +222,57 @@ int fs_lib_make_dir(const char *dir);
  * (FS_E_INVALID for N = 0, FS_E_TEMPLATE) and the reason in DIAGS. */
 fs_doc *fs_stats_build(fs_lib *lib, const fs_dossier *const *d, size_t n,
                        const char *name, fs_diags *diags, fs_error *err);
+
+/* ------------------------------------------------------------------------
+ * The yearly archive (zip): 统计表.pdf/.docx, then for each dossier (by
+ * folder name) NAME/NAME.xml, its forms (PDF/A-1b and DOCX) and the
+ * evidence files it names, then manifest.json with the size and SHA-256
+ * of every other member.  Deterministic: the same inputs give the same
+ * bytes.
+ * ---------------------------------------------------------------------- */
+#define FS_ARCHIVE_MANIFEST "manifest.json"
+
+typedef struct fs_archive_options {
+    fs_date date;       /* of the members; y = 0: the newest application
+                           date among the dossiers                       */
+    int skip_invalid;   /* leave out dossiers with errors (with a warning)
+                           instead of writing nothing                    */
+} fs_archive_options;
+
+typedef struct fs_archive_summary {
+    int written;                /* the archive was written                */
+    size_t dossiers, members;
+    fs_date date;
+    char manifest_sha256[65];   /* hex, to note down for checking later   */
+} fs_archive_summary;
+
+/* Loads the N dossier files FILES with LIB and writes their archive to
+ * OUT whole or not at all (libzip writes beside and renames).  Every
+ * problem goes to DIAGS (and to LIB's report function as it comes).
+ * Returns the worst outcome: FS_E_INVALID when a dossier has errors
+ * (nothing written unless O->skip_invalid), two dossiers would share a
+ * folder or none is left (nothing written); FS_E_IO, FS_E_ZIP … when
+ * writing failed (OUT untouched).  SUM says what was written. */
+fs_error fs_archive_write(fs_lib *lib, const char *const *files, size_t n,
+                          const char *out, const fs_archive_options *o,
+                          fs_archive_summary *sum, fs_diags *diags);
+
+typedef struct fs_archive_info {
+    size_t members;             /* listed in the manifest                 */
+    char *version, *date;       /* the manifest's, "?" when absent        */
+    char **rubrics;
+    size_t nrubrics;
+    char manifest_sha256[65];
+} fs_archive_info;
+
+/* Checks the archive PATH: every member's size and SHA-256 against its
+ * manifest, every missing, extra or altered member named in DIAGS.
+ * Returns FS_OK with INFO filled (free it with fs_archive_info_clear),
+ * FS_E_INVALID when the archive does not pass, FS_E_IO when it cannot be
+ * read. */
+fs_error fs_archive_verify(const char *path, fs_archive_info *info,
+                           fs_diags *diags);
+void fs_archive_info_clear(fs_archive_info *info);
 
 /* ------------------------------------------------------------------------
  * New dossiers.

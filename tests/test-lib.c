@@ -331,6 +331,48 @@ START_TEST(stats_and_blank_match_cli)
 }
 END_TEST
 
+/* The archive written through the library is the one `archive` writes,
+ * byte for byte, and passes the library's check; a changed byte does
+ * not. */
+START_TEST(archive_write_and_verify)
+{
+    static const char *const files[] = {"samples/minimal-2018.xml", "samples/mingli-2018.xml"};
+    fs_archive_options o;
+    fs_archive_summary sum;
+    fs_archive_info info;
+    fs_diags diags = {0};
+    char *lib_zip, *cli_zip, *cmd, *data;
+    size_t len;
+
+    memset(&o, 0, sizeof o);
+    if (asprintf(&lib_zip, "%s/lib.zip", work) < 0 || asprintf(&cli_zip, "%s/cli.zip", work) < 0 ||
+        asprintf(&cmd, "$FIVESTAR archive samples/minimal-2018.xml samples/mingli-2018.xml -o %s",
+                 cli_zip) < 0)
+        abort();
+    ck_assert_int_eq(fs_archive_write(lib, files, 2, lib_zip, &o, &sum, &diags), FS_OK);
+    ck_assert(sum.written);
+    ck_assert_uint_eq(sum.dossiers, 2);
+    ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
+    read_file(lib_zip, &data, &len);
+    same_bytes((const unsigned char *)data, len, cli_zip);
+    ck_assert_int_eq(fs_archive_verify(lib_zip, &info, &diags), FS_OK);
+    ck_assert_uint_eq(info.members, sum.members - 1);
+    ck_assert_str_eq(info.manifest_sha256, sum.manifest_sha256);
+    ck_assert_uint_eq(info.nrubrics, 1);
+    fs_archive_info_clear(&info);
+
+    /* Flip one byte of the first member's data (统计表.pdf, stored). */
+    data[len / 4] ^= 1;
+    tu_write(lib_zip, data, len);
+    fs_diags_clear(&diags);
+    ck_assert_int_eq(fs_archive_verify(lib_zip, &info, &diags), FS_E_INVALID);
+    ck_assert_uint_ge(diags.errors, 1);
+    fs_archive_info_clear(&info);
+    fs_diags_clear(&diags);
+    free(lib_zip), free(cli_zip), free(cmd), free(data);
+}
+END_TEST
+
 static void setup(void)
 {
     fs_diags diags = {0};
@@ -365,6 +407,7 @@ int main(void)
     tcase_add_test(tc, forms_table_names);
     tcase_add_test(tc, flowchart_marked_from_memory);
     tcase_add_test(tc, stats_and_blank_match_cli);
+    tcase_add_test(tc, archive_write_and_verify);
     suite_add_tcase(s, tc);
     return tu_main(s);
 }

@@ -47,6 +47,6 @@ void fs_progress_show(void *p, size_t done, size_t total, const char *file);
 void fs_progress_clear(fs_progress *p);
 /* Sorts and prints DIAGS to standard error below a wiped line and
  * empties them. */
-void fs_progress_report(fs_progress *p, fs_diags *diags);
+void fs_progress_report(void *p, fs_diags *diags);
 
 #endif

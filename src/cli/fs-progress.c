@@ -41,9 +41,12 @@ void fs_progress_show(void *ctx, size_t done, size_t total, const char *file)
     p->shown = 1;
 }
 
-/* Prints DIAGS in line order below a wiped progress line. */
-void fs_progress_report(fs_progress *p, fs_diags *diags)
+/* Prints DIAGS in line order below a wiped progress line; an
+ * fs_report_fn with P as CTX. */
+void fs_progress_report(void *ctx, fs_diags *diags)
 {
+    fs_progress *p = ctx;
+
     if (diags->n) {
         fs_progress_clear(p);
         fs_diags_sort(diags);

@@ -25,6 +25,8 @@ const fs_rubric *fs_lib_rubric(fs_lib *lib, const char *id, fs_diags *diags,
                                const char *file, long line, fs_error *err);
 /* Calls the context's progress function, if any. */
 void fs_lib_progress(fs_lib *lib, size_t done, size_t total, const char *file);
+/* Hands DIAGS to the context's report function, if any. */
+void fs_lib_report(fs_lib *lib, fs_diags *diags);
 
 /* Builds a form of the table (fs-forms-table.c). */
 typedef fs_doc *fs_form_builder(fs_lib *lib, const fs_form_entry *form,

@@ -30,6 +30,8 @@ struct fs_lib {
     void *progress_ctx;
     char *set;                  /* the template set of forms built without
                                    a dossier (fs_lib_set_rubric), or NULL  */
+    fs_report_fn *report;
+    void *report_ctx;
 };
 
 /* The font config: $FIVESTAR_FONTS; else fonts/fonts.conf beside the
@@ -168,6 +170,20 @@ void fs_lib_set_progress(fs_lib *lib, fs_progress_fn *fn, void *ctx)
 {
     lib->progress = fn;
     lib->progress_ctx = ctx;
+}
+
+/* Sets the report function; see fivestar.h. */
+void fs_lib_set_report(fs_lib *lib, fs_report_fn *fn, void *ctx)
+{
+    lib->report = fn;
+    lib->report_ctx = ctx;
+}
+
+/* Hands DIAGS to the report function, if any. */
+void fs_lib_report(fs_lib *lib, fs_diags *diags)
+{
+    if (lib->report)
+        lib->report(lib->report_ctx, diags);
 }
 
 /* Calls the progress function, if any. */
