@@ -28,6 +28,28 @@ typedef struct loaded {
 
 /* Loads the template and PATH and builds both documents; fails the test
  * with the diagnostics when anything does not load. */
+/* The forms template load() reads: FORMS, or a copy with the additions
+ * the notice lacks switched on (with_additions). */
+static const char *forms_path = FORMS;
+
+/* Makes load() read a copy of FORMS whose verdict sentence and signature
+ * line are switched on (print="yes"); the copy lives in a temp folder. */
+static void with_additions(void)
+{
+    static char path[4096];
+    char *dir = tu_tmpdir(), *src = tu_read(FORMS, NULL);
+    char *a = tu_replace(src, "<summary print=\"no\"", "<summary print=\"yes\"");
+    char *b = tu_replace(a, "<para print=\"no\"", "<para print=\"yes\"");
+
+    snprintf(path, sizeof path, "%s/forms.xml", dir);
+    tu_write(path, b, strlen(b));
+    forms_path = path;
+    free(dir);
+    free(src);
+    free(a);
+    free(b);
+}
+
 static void load(loaded *l, const char *path)
 {
     fs_diags diags = {0};
@@ -42,7 +64,8 @@ static void load(loaded *l, const char *path)
         fs_diags_print(&diags, stderr);
     ck_assert_msg(l->dossier != NULL, "%s: %s", path, fs_strerror(err));
     fs_score_dossier(l->dossier, l->rubric, &l->sheet);
-    l->forms = fs_forms_load(FORMS, &diags, &err);
+    l->forms = fs_forms_load(forms_path, &diags, &err);
+    forms_path = FORMS;
     if (!l->forms)
         fs_diags_print(&diags, stderr);
     ck_assert_msg(l->forms != NULL, "%s: %s", FORMS, fs_strerror(err));
@@ -387,13 +410,21 @@ START_TEST(scoresheet_texts)
     char *sc = cell_text(&t->rows[5].cells[t->rows[5].ncells - 1]);
     ck_assert_str_eq(sc, "3.5");
     free(sc);
-    p = find_para(l.scores, "自评总分");
-    ck_assert_ptr_nonnull(p);
-    ck_assert_str_eq(p, "自评总分 93 分，达到“五星级党组织”标准（90分）。");
-    free(p);
+    /* the notice's form: no verdict sentence, no signature line */
+    ck_assert_ptr_null(find_para(l.scores, "自评总分"));
+    ck_assert_ptr_null(find_para(l.scores, "签名"));
+    ck_assert_ptr_null(strstr(all, "达到"));
     p = find_para(l.scores, "备注：");
     ck_assert_ptr_nonnull(p);
     ck_assert_ptr_nonnull(strstr(p, l.rubric->remark));
+    free(p);
+    unload(&l);
+    /* switched on in the template, both come back */
+    with_additions();
+    load(&l, "samples/mingli-2018.xml");
+    p = find_para(l.scores, "自评总分");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_str_eq(p, "自评总分 93 分，达到“五星级党组织”标准（90分）。");
     free(p);
     p = find_para(l.scores, "党组织书记（签名）：");
     ck_assert_ptr_nonnull(p);
@@ -454,6 +485,7 @@ START_TEST(scoresheet_shortfall)
     loaded l;
     char *p;
 
+    with_additions();
     load(&l, "samples/mingli-2018.xml");
     fs_doc_free(l.scores);
     l.dossier->scores[0].points -= 35;          /* 5 → 1.5: total 89.5 */
@@ -489,6 +521,7 @@ START_TEST(scoresheet_unrated)
     loaded l;
     char *p, *all;
 
+    with_additions();
     load(&l, "samples/mingli-2018.xml");
     fs_doc_free(l.scores);
     fs_doc_free(l.app);
@@ -513,6 +546,7 @@ START_TEST(scoresheet_sample_shortfall)
     loaded l;
     char *p;
 
+    with_additions();
     load(&l, "samples/hengtai-2018.xml");
     p = find_para(l.scores, "自评总分");
     ck_assert_ptr_nonnull(p);
@@ -598,11 +632,14 @@ START_TEST(application_grid)
             const fs_cell *v = &row->cells[1];
             char *txt = cell_text(v);
             seen_opinion = 1;
-            ck_assert(row->min_height >= 45);
+            /* room for a handwritten opinion above the seal and date */
+            ck_assert(row->min_height >= 60);
             ck_assert(row->flags & FS_ROW_CANT_SPLIT);
-            ck_assert_int_eq(v->valign, FS_VALIGN_BOTTOM);
-            ck_assert_msg(strstr(txt, "（盖章）") && strstr(txt, "年") &&
-                          strstr(txt, "月") && strstr(txt, "日"), "%s", txt);
+            ck_assert_int_eq(v->valign, FS_VALIGN_TOP);
+            ck_assert_double_ge(v->paras[v->nparas - 2].space_before, 30);
+            ck_assert_msg(strstr(txt, "（盖章）"), "%s", txt);
+            /* the date line as the notice has it, the 20 printed */
+            ck_assert_msg(strstr(txt, "20　　年　　月　　日"), "%s", txt);
             ck_assert_int_eq(v->paras[v->nparas - 1].align, FS_ALIGN_RIGHT);
             ck_assert_int_eq(v->paras[v->nparas - 2].align, FS_ALIGN_RIGHT);
             free(txt);

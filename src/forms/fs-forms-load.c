@@ -152,7 +152,7 @@ static void check_attrs(loader *ld, xmlNodePtr node, const char *allowed)
             while (*p == ' ')
                 p++;
         }
-        if (!ok)
+        if (!ok && strcmp(name, "print") != 0)  /* any block: load_form */
             load_error(ld, node, "<%s> 不允许有属性 %s", (const char *)node->name, name);
     }
 }
@@ -809,6 +809,9 @@ static void load_roster(loader *ld, xmlNodePtr node, tform *f)
  * texts take the placeholders of the whole table. */
 static void load_form(loader *ld, xmlNodePtr node, tform *f, form_kind kind)
 {
+    /* Every block may say print="no": it is then left out of the form
+     * (附件1's verdict sentence and signature line are additions the
+     * notice does not have, kept in the template but off). */
     tstyle st = base_style;
     unsigned ctx = kind == FORM_STATS ? CTX_STATS : CTX_FORM;
     size_t rosters = 0;
@@ -817,7 +820,9 @@ static void load_form(loader *ld, xmlNodePtr node, tform *f, form_kind kind)
     for (xmlNodePtr c = node->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
-        if (kind == FORM_STATS && is_elem(c, "page")) {
+        if (!attr_yesno(ld, c, "print", 1)) {
+            continue;                   /* switched off in the template */
+        } else if (kind == FORM_STATS && is_elem(c, "page")) {
             continue;                   /* read by the caller, first */
         } else if (is_elem(c, "meta")) {
             check_attrs(ld, c, "title subject keywords");
