@@ -46,12 +46,11 @@ static int is_file(const char *path)
 char *fs_set_chart_path(const char *rubric, const char *name)
 {
     const char *canon = fs_set_chart_name(name, NULL);
-    char *own;
 
     if (!canon || (rubric && !fs_rubric_id_ok(rubric)))
         return NULL;
     if (rubric) {
-        own = fs_printf("%s/flowcharts/%s/%s.xml", fs_templates_dir(), rubric, canon);
+        char *own = fs_printf("%s/flowcharts/%s/%s.xml", fs_templates_dir(), rubric, canon);
         if (is_file(own))
             return own;
         free(own);
@@ -181,10 +180,9 @@ static int read_chart(fs_set *s, const char *path, fs_schema *schema,
         char *raw = fs_xml_text(n), *cn = fs_xml_attr(n, "stage-name");
         char *outcome = fs_xml_attr(n, "outcome");
         long line = fs_xml_line(n);
-        fs_set_stage *st;
 
         if (stage) {
-            st = find_exact(s, stage);
+            fs_set_stage *st = find_exact(s, stage);
             if (st && strcmp(st->name, stage) != 0) {
                 fs_diags_add(diags, path, line, FS_ERROR,
                              "环节 stage=\"%s\" 已是环节 %s 的中文名称，请另取一个", stage,
