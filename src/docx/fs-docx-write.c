@@ -130,7 +130,9 @@ double fs_docx_write_para_size(const fs_para *p)
 }
 
 /* Write the <w:spacing> element: before and after in twips, and the line
- * pitch exactly LINE_SPACING times the largest size (as the PDF sets it). */
+ * pitch at least LINE_SPACING times the largest size (as the PDF sets it):
+ * "atLeast" rather than "exact", so that a clerk who raises the type size
+ * gets taller lines instead of clipped characters. */
 static void write_w_spacing(fs_dx *x, const fs_para *p)
 {
     double size = fs_docx_write_para_size(p);
@@ -140,7 +142,7 @@ static void write_w_spacing(fs_dx *x, const fs_para *p)
     fs_dx_attr_int(x, "w:after", fs_dx_mm(p->space_after));
     if (p->line_spacing > 0 && size > 0) {
         fs_dx_attr_int(x, "w:line", fs_dx_pt(p->line_spacing * size));
-        fs_dx_attr(x, "w:lineRule", "exact");
+        fs_dx_attr(x, "w:lineRule", "atLeast");
     } else {
         fs_dx_attr_int(x, "w:line", 240);
         fs_dx_attr(x, "w:lineRule", "auto");

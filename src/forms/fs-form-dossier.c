@@ -92,7 +92,8 @@ static void build_scores(fs_doc *doc, const ttable *tt, bctx *x)
         x->section = (int)si;
         for (int i = 0; i < sec->nitems; i++) {
             const fs_rubric_item *it = &x->r->items[sec->first_item + i];
-            r = fs_table_add_row(t, 0, 0);
+            /* Whole on one page, as the PDF keeps it (DOCX: cantSplit). */
+            r = fs_table_add_row(t, FS_ROW_CANT_SPLIT, 0);
             for (size_t k = 0; k < tt->ncols; k++) {
                 if (tt->roles[k] != ROLE_SECTION) {
                     score_cell(t, r, tt, k, it, x);
