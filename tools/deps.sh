@@ -46,6 +46,10 @@ case $what in check|valgrind)
     # DOCX checks: python-docx with Debian's own python, LibreOffice.
     /usr/bin/python3 -c 'import docx' >/dev/null 2>&1 || missing="$missing python3-docx"
     need_cmd soffice libreoffice-writer-nogui
+    # Which font draws each character of a PDF (tests/pdf_fonts.py); a
+    # clerk's edit through LibreOffice's UNO bridge (tests/docx_edit.py).
+    /usr/bin/python3 -c 'import fontTools' >/dev/null 2>&1 || missing="$missing python3-fonttools"
+    /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || missing="$missing python3-uno"
     need_file /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core
     # fivestar serve in a real browser (tests/serve_browser.py).
     need_cmd chromium chromium

@@ -40,8 +40,22 @@
 
 
 static const char *const role_names[FS_ROLE_COUNT] = {
-    "song", "hei", "kai", "latin", "fallback", "editable"
+    "song", "hei", "kai", "latin", "fallback", "fangsong", "xiaobiaosong",
+    "editable"
 };
+
+/* Is ROLE one a configuration may leave out? */
+static int role_optional(int role)
+{
+    return role == FS_ROLE_EDITABLE || role == FS_ROLE_FANGSONG ||
+           role == FS_ROLE_XIAOBIAOSONG;
+}
+
+/* See fs-font.h. */
+const char *fs_font_role_name(fs_font_role role)
+{
+    return (int)role >= 0 && role < FS_ROLE_COUNT ? role_names[role] : NULL;
+}
 
 /* One opened face.  BLOB, FACE and FONT are HarfBuzz references owned by
  * the face; PATH and FAMILY are malloc'd. */
@@ -312,7 +326,7 @@ static fs_error read_config(const char *conf, fs_cand_list cands[FS_ROLE_COUNT],
     }
     if (!bad)
         for (int r = 0; r < FS_ROLE_COUNT; r++)
-            if (cands[r].n == 0 && r != FS_ROLE_EDITABLE) {
+            if (cands[r].n == 0 && !role_optional(r)) {
                 fs_font_error(diags, conf, 0,
                            "no font is given for the role '%s'", role_names[r]);
                 bad = 1;
@@ -516,10 +530,14 @@ fs_fontset *fs_fontset_load(const char *conf, fs_diags *diags, fs_error *err)
     for (int r = 0; r < FS_ROLE_COUNT; r++) {
         fs->role_face[r] = -1;
         if (cands[r].n == 0)
-            continue;           /* only "editable" may be left out */
+            continue;           /* only the optional roles may be left out */
         if (pick_candidate(fs, r, &cands[r], conf, diags) < 0)
             bad = 1;
     }
+    if (fs->role_face[FS_ROLE_FANGSONG] < 0)
+        fs->role_face[FS_ROLE_FANGSONG] = fs->role_face[FS_ROLE_SONG];
+    if (fs->role_face[FS_ROLE_XIAOBIAOSONG] < 0)
+        fs->role_face[FS_ROLE_XIAOBIAOSONG] = fs->role_face[FS_ROLE_SONG];
     if (bad) {
         fs_fontset_free(fs);
         fs = NULL;

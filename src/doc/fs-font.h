@@ -19,13 +19,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* FS_ROLE_EDITABLE is optional and never picked for drawing: it names an
+/* FS_ROLE_FANGSONG (仿宋) and FS_ROLE_XIAOBIAOSONG (小标宋, 公文 titles)
+ * are optional: without a line of their own they draw with the song face.
+ * FS_ROLE_EDITABLE is optional and never picked for drawing: it names an
  * open face that editable documents (DOCX) embed in place of a role's font
  * whose licence (OS/2 fsType) forbids editable embedding. */
 typedef enum fs_font_role {
     FS_ROLE_SONG, FS_ROLE_HEI, FS_ROLE_KAI, FS_ROLE_LATIN, FS_ROLE_FALLBACK,
+    FS_ROLE_FANGSONG, FS_ROLE_XIAOBIAOSONG,
     FS_ROLE_EDITABLE, FS_ROLE_COUNT
 } fs_font_role;
+
+/* The name of ROLE in fonts.conf and the templates ("song", "fangsong",
+ * …); NULL when ROLE is out of range. */
+const char *fs_font_role_name(fs_font_role role);
 
 #define FS_TOFU 0x3013          /* 〓, drawn where no font has a character */
 

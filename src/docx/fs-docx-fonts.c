@@ -3,17 +3,20 @@
  * character, the paragraph styles, and the embedded font files (HarfBuzz
  * subsets obfuscated as ECMA-376 Part 1 §17.8.1 says).
  *
- * A character goes to the face the PDF draws it with (fs_fontset_pick),
- * mapped to a face that may be embedded in an editable document: the face
- * itself when its OS/2 fsType is 0 or has bit 0x08, else an allowed face of
- * the same style from the fontset (song: a Ming/Song/Sung family; hei: a
- * Hei/Sans family; kai: a Kai family), else the fallback face.  Faces with
- * the same family name share one w:font.
+ * Each role is named by the font an office PC has for it (宋体, 黑体, 楷体,
+ * 仿宋, 方正小标宋简体, 微软雅黑 for the fallback; the configured face's own
+ * name when it is such a font) and embeds the role's face, or, when its
+ * OS/2 fsType forbids editable embedding, an allowed face of the same
+ * style from the fontset (song: a Ming/Song/Sung family; hei: a Hei/Sans
+ * family; kai: a Kai family), else the fallback face.  A character goes to
+ * the role's font when that face has it, else to the first other role's
+ * font whose face has it.
  */
 #include "fs-docx-private.h"
 #include "fs-draw.h"
 
 #include <harfbuzz/hb.h>
+#include <harfbuzz/hb-ot.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -168,8 +171,65 @@ static int substitute_face(const fs_fontset *fs, int face)
 }
 
 /* ------------------------------------------------------------------------
- * The font list.
+ * The font list: office names.
  * ---------------------------------------------------------------------- */
+
+/* A font an office PC has: its name as Chinese Windows and WPS show it
+ * (w:name) and its English name (w:altName). */
+typedef struct office_font {
+    const char *name, *alt;
+} office_font;
+
+/* The name each role takes in a DOCX when its face is not itself one of
+ * the fonts below: the faces of Windows in China (宋体 SimSun, 黑体
+ * SimHei, 楷体 KaiTi, 仿宋 FangSong, 微软雅黑 for what the others lack)
+ * and the title face GB/T 9704 asks for (方正小标宋简体). */
+static const office_font role_office[FS_ROLE_COUNT] = {
+    [FS_ROLE_SONG] = {"宋体", "SimSun"},
+    [FS_ROLE_HEI] = {"黑体", "SimHei"},
+    [FS_ROLE_KAI] = {"楷体", "KaiTi"},
+    [FS_ROLE_LATIN] = {"Times New Roman", NULL},
+    [FS_ROLE_FALLBACK] = {"微软雅黑", "Microsoft YaHei"},
+    [FS_ROLE_FANGSONG] = {"仿宋", "FangSong"},
+    [FS_ROLE_XIAOBIAOSONG] = {"方正小标宋简体", "FZXiaoBiaoSong-B05S"},
+    [FS_ROLE_EDITABLE] = {"宋体", "SimSun"},
+};
+
+/* Every office font a DOCX may name for East Asian text: the defaults
+ * above and the older _GB2312 faces many offices install (a fonts.conf
+ * that gives a role one of these keeps its name). */
+static const office_font known_office[] = {
+    {"宋体", "SimSun"}, {"新宋体", "NSimSun"}, {"黑体", "SimHei"},
+    {"楷体", "KaiTi"}, {"楷体_GB2312", "KaiTi_GB2312"},
+    {"仿宋", "FangSong"}, {"仿宋_GB2312", "FangSong_GB2312"},
+    {"方正小标宋简体", "FZXiaoBiaoSong-B05S"},
+    {"方正小标宋_GBK", "FZXiaoBiaoSong-B05"}, {"微软雅黑", "Microsoft YaHei"},
+};
+
+/* See fs-docx-private.h. */
+int fs_docx_office_font(const char *name)
+{
+    for (size_t i = 0; i < sizeof known_office / sizeof known_office[0]; i++)
+        if (name && strcmp(name, known_office[i].name) == 0)
+            return 1;
+    return 0;
+}
+
+/* The office font of ROLE: the face's own family when it is an office font
+ * (by its Chinese or English name), else the role's default. */
+static office_font office_of(const fs_docx_ctx *c, fs_font_role role)
+{
+    const char *family = NULL;
+
+    if (!c->office && c->fonts)
+        family = fs_fontset_face_family(c->fonts,
+                                        fs_fontset_role_face(c->fonts, role));
+    for (size_t i = 0; family && i < sizeof known_office / sizeof known_office[0]; i++)
+        if (strcmp(family, known_office[i].name) == 0 ||
+            strcmp(family, known_office[i].alt) == 0)
+            return known_office[i];
+    return role_office[(unsigned)role < FS_ROLE_COUNT ? role : FS_ROLE_SONG];
+}
 
 /* Returns the index of the docx font named NAME, adding it (with FACE,
  * ALT, CJK, SERIF) when it is new. */
@@ -185,71 +245,53 @@ static int font_get(fs_docx_ctx *c, const char *name, const char *alt,
     f = &c->fontv[c->nfonts];
     memset(f, 0, sizeof *f);
     f->name = fs_strdup(name);
-    f->alt_name = fs_strdup(alt);
+    f->alt_name = alt ? fs_strdup(alt) : NULL;
     f->face = face;
     f->cjk = cjk;
     f->serif = serif;
     return (int)c->nfonts++;
 }
 
-/* The docx font of fontset face FACE: the face itself or its substitute;
- * a face with no embeddable substitute is still named (not embedded).
- * w:family says roman for the styles of song, kai and latin. */
-static int face_font(fs_docx_ctx *c, int face)
+/* The roles in the order their fonts are listed (and their files
+ * numbered): the same on every run. */
+static const fs_font_role list_order[] = {
+    FS_ROLE_LATIN, FS_ROLE_SONG, FS_ROLE_HEI, FS_ROLE_KAI, FS_ROLE_FANGSONG,
+    FS_ROLE_XIAOBIAOSONG, FS_ROLE_FALLBACK,
+};
+
+/* Maps every role to the docx font of its office name.  With a fontset,
+ * each font carries the face it embeds: the role's face when its licence
+ * allows editable embedding, else a substitute of the same style
+ * (substitute_face), else the face itself (named, never embedded).  The
+ * latin role keeps its face's own family (a Latin font is no office
+ * font, and Liberation Serif is not Times New Roman) unless office fonts
+ * are asked for.  w:family says roman for the Song, Kai and Latin styles. */
+static void map_roles(fs_docx_ctx *c)
 {
-    const fs_fontset *fs = c->fonts;
-    int use = face_ok(fs, face) ? face : substitute_face(fs, face);
-    fs_font_role style = face_role(fs, face);
+    const fs_fontset *fs = c->office ? NULL : c->fonts;
 
-    if (use < 0)
-        use = face;
-    return font_get(c, fs_fontset_face_family(fs, use), NULL, use,
-                    fs_fontset_has(fs, use, 0x4E00),
-                    style == FS_ROLE_SONG || style == FS_ROLE_KAI ||
-                    style == FS_ROLE_LATIN);
-}
+    for (size_t i = 0; i < sizeof list_order / sizeof list_order[0]; i++) {
+        fs_font_role r = list_order[i];
+        office_font of = office_of(c, r);
+        int face = fs ? fs_fontset_role_face(fs, r) : -1;
+        int use = face;
+        int serif = r != FS_ROLE_HEI && r != FS_ROLE_FALLBACK;
 
-/* Office fonts: the names offices have installed, one per role. */
-static void map_office(fs_docx_ctx *c)
-{
-    int song, hei, kai;
-
-    c->latin = font_get(c, "Times New Roman", NULL, -1, 0, 1);
-    song = font_get(c, "宋体", "SimSun", -1, 1, 1);
-    hei = font_get(c, "黑体", "SimHei", -1, 1, 0);
-    kai = font_get(c, "楷体_GB2312", "KaiTi_GB2312", -1, 1, 1);
-    c->role_font[FS_ROLE_SONG] = song;
-    c->role_font[FS_ROLE_HEI] = hei;
-    c->role_font[FS_ROLE_KAI] = kai;
-    c->role_font[FS_ROLE_LATIN] = song;
-    c->role_font[FS_ROLE_FALLBACK] = song;
-}
-
-/* Fontset faces: latin first, then the roles in order, so the numbering
- * of fonts (and of their files) is the same on every run. */
-static void map_faces(fs_docx_ctx *c)
-{
-    int n = fs_fontset_nfaces(c->fonts);
-    static const fs_font_role order[FS_ROLE_COUNT] = {
-        FS_ROLE_LATIN, FS_ROLE_SONG, FS_ROLE_HEI, FS_ROLE_KAI, FS_ROLE_FALLBACK,
-    };
-
-    c->face_font = fs_xcalloc((size_t)(n > 0 ? n : 1), sizeof *c->face_font);
-    for (int f = 0; f < n; f++)
-        c->face_font[f] = -1;
-    for (int i = 0; i < FS_ROLE_COUNT; i++) {
-        int face = fs_fontset_role_face(c->fonts, order[i]);
-        if (face >= 0 && c->face_font[face] < 0)
-            c->face_font[face] = face_font(c, face);
-        c->role_font[order[i]] = face >= 0 ? c->face_font[face] : 0;
+        if (fs && face >= 0 && !face_ok(fs, face)) {
+            use = substitute_face(fs, face);
+            if (use < 0)
+                use = face;
+        }
+        if (r == FS_ROLE_LATIN && fs && use >= 0)
+            of = (office_font){fs_fontset_face_family(fs, use), NULL};
+        c->role_font[r] = font_get(c, of.name, of.alt, use,
+                                   r != FS_ROLE_LATIN, serif);
     }
-    for (int f = 0; f < n; f++)
-        if (c->face_font[f] < 0)
-            c->face_font[f] = face_font(c, f);
+    c->role_font[FS_ROLE_EDITABLE] = c->role_font[FS_ROLE_SONG];
     c->latin = c->role_font[FS_ROLE_LATIN];
 }
 
-/* Does docx font FONT (of a fontset face) draw CP? */
+/* Does docx font FONT (with a fontset face) draw CP? */
 static int font_has(const fs_docx_ctx *c, int font, uint32_t cp)
 {
     int face = c->fontv[font].face;
@@ -257,29 +299,24 @@ static int font_has(const fs_docx_ctx *c, int font, uint32_t cp)
     return face >= 0 && fs_fontset_has(c->fonts, face, cp);
 }
 
-/* See fs-docx-private.h. */
+/* See fs-docx-private.h: the role's own font when its face has CP (so
+ * that text stays in the font a clerk sees named), else the first of the
+ * other roles' fonts whose face has it, else the role's font. */
 int fs_docx_ctx_font(const fs_docx_ctx *c, fs_font_role role, uint32_t cp)
 {
     static const fs_font_role chain[] = {
-        FS_ROLE_FALLBACK, FS_ROLE_SONG, FS_ROLE_HEI, FS_ROLE_KAI, FS_ROLE_LATIN,
+        FS_ROLE_FALLBACK, FS_ROLE_SONG, FS_ROLE_HEI, FS_ROLE_KAI,
+        FS_ROLE_FANGSONG, FS_ROLE_XIAOBIAOSONG, FS_ROLE_LATIN,
     };
-    int face, font;
+    int font;
 
     if ((unsigned)role >= FS_ROLE_COUNT)
         role = FS_ROLE_SONG;
     if (cp < 0x80)
         return c->latin;
-    if (c->office)
-        return c->role_font[role];
-    face = fs_fontset_pick(c->fonts, role, cp);
-    if (face < 0)
-        return c->role_font[role];
-    font = c->face_font[face];
-    if (font_has(c, font, cp))
+    font = c->role_font[role];
+    if (c->office || font_has(c, font, cp))
         return font;
-    /* The substitute lacks CP: the role's font, then the others. */
-    if (font_has(c, c->role_font[role], cp))
-        return c->role_font[role];
     for (size_t i = 0; i < sizeof chain / sizeof chain[0]; i++)
         if (font_has(c, c->role_font[chain[i]], cp))
             return c->role_font[chain[i]];
@@ -311,7 +348,6 @@ size_t fs_docx_ctx_segment(const fs_docx_ctx *c, fs_font_role role,
         : c->role_font[(unsigned)role < FS_ROLE_COUNT ? role : FS_ROLE_SONG];
     return (size_t)(p - s);
 }
-
 /* ------------------------------------------------------------------------
  * Scanning the document.
  * ---------------------------------------------------------------------- */
@@ -490,10 +526,7 @@ fs_docx_ctx *fs_docx_ctx_new(const fs_doc *doc, const fs_fontset *fonts,
     c->fonts = fonts;
     c->diags = diags;
     c->office = opt && opt->office_fonts;
-    if (c->office)
-        map_office(c);
-    else
-        map_faces(c);
+    map_roles(c);
     for (size_t i = 0; i < doc->nblocks; i++) {
         const fs_block *b = &doc->blocks[i];
         if (b->kind == FS_BLOCK_PARA)
@@ -526,7 +559,6 @@ void fs_docx_ctx_free(fs_docx_ctx *c)
         free(c->fontv[i].odttf);
     }
     free(c->fontv);
-    free(c->face_font);
     free(c);
 }
 
@@ -694,10 +726,29 @@ static hb_blob_t *name_table(const char *family, const char *ps)
                           data, free);
 }
 
-/* Rebuilds the font DATA (LEN bytes) with a name table calling it FAMILY,
- * every other table as it is (HarfBuzz writes the table directory,
- * checksums and head.checkSumAdjustment).  Returns the new bytes in *OUT
- * (malloc'd) and *OUTLEN; 0, or -1 when HarfBuzz fails. */
+/* The PostScript name (name ID 6) of FACE with characters outside
+ * printable ASCII dropped, into PS (N bytes); FALLBACK when it has none. */
+static void ps_name(hb_face_t *face, const char *fallback, char *ps, size_t n)
+{
+    char buf[64];
+    unsigned len = sizeof buf;
+    size_t k = 0;
+
+    if (!hb_ot_name_get_utf8(face, HB_OT_NAME_ID_POSTSCRIPT_NAME,
+                             HB_LANGUAGE_INVALID, &len, buf) || !buf[0])
+        snprintf(buf, sizeof buf, "%s", fallback);
+    for (const char *p = buf; *p && k + 1 < n; p++)
+        if (*p > 0x20 && *p < 0x7F && !strchr("[](){}<>/%", *p))
+            ps[k++] = *p;
+    ps[k] = '\0';
+}
+
+/* Rebuilds the font DATA (LEN bytes) with a name table calling it FAMILY
+ * (its PostScript name stays that of the source face, so that a PDF made
+ * from the document still says which face drew it), every other table as
+ * it is (HarfBuzz writes the table directory, checksums and
+ * head.checkSumAdjustment).  Returns the new bytes in *OUT (malloc'd) and
+ * *OUTLEN; 0, or -1 when HarfBuzz fails. */
 static int rename_font(const unsigned char *data, size_t len,
                        const char *family, unsigned char **out,
                        size_t *outlen)
@@ -708,16 +759,11 @@ static int rename_font(const unsigned char *data, size_t len,
     hb_face_t *builder = hb_face_builder_create();
     hb_blob_t *res = NULL;
     char ps[64];
-    size_t n = 0;
     unsigned start = 0, count;
     hb_tag_t tags[32];
     int ret = -1;
 
-    for (const char *p = family; *p && n < sizeof ps - 1; p++)
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-            (*p >= '0' && *p <= '9'))
-            ps[n++] = *p;
-    ps[n] = '\0';
+    ps_name(face, "FivestarFont", ps, sizeof ps);
     do {
         count = sizeof tags / sizeof tags[0];
         hb_face_get_table_tags(face, start, &count, tags);
@@ -748,39 +794,36 @@ static int rename_font(const unsigned char *data, size_t len,
     return ret;
 }
 
-/* Gives the embedded font F a family name of its own: its family, a space
- * and six hex digits of a hash of the family and the code points of its
- * subset DATA, written into the subset's name table (*DATA and *LEN are
- * replaced) and used as w:name.  LibreOffice keeps the first embedded
- * font of a name for the whole session (EmbeddedFontsHelper: "assume it's
- * already been added"), so two forms whose subsets of one face differ
- * showed gaps where the second needed glyphs the first lacked, when both
- * were opened in one session (seen with LibreOffice 7.4; Word untested).
- * Word limits names to 31 characters.  Returns 0 or -1. */
-static int font_make_unique(fs_dx_font *f, unsigned char **data,
-                            size_t *len)
+/* Calls the embedded subset of F (*DATA, *LEN, replaced) by F's w:name,
+ * the office font's name: Word and WPS then draw the text with the
+ * installed font of that name where there is one (Windows refuses to load
+ * an embedded font whose name is installed: TTLoadEmbeddedFont's
+ * E_FONTNAMEALREADYEXISTS) and with the subset where there is none.
+ * LibreOffice always prefers the embedded subset (see fonts/README).
+ * Returns 0 or -1. */
+static int font_rename(const fs_dx_font *f, unsigned char **data, size_t *len)
 {
-    uint64_t h = fnv1a_cps(fnv1a(0xCBF29CE484222325ULL, f->name,
-                                 strlen(f->name)), f->cps, f->ncps);
-    char name[64];
-    size_t base = strlen(f->name);
     unsigned char *renamed = NULL;
     size_t rlen = 0;
 
-    if (base > 24)
-        base = 24;
-    while (base > 0 && ((unsigned char)f->name[base] & 0xC0) == 0x80)
-        base--;                                 /* a whole UTF-8 char */
-    snprintf(name, sizeof name, "%.*s %06X", (int)base, f->name,
-             (unsigned)(h & 0xFFFFFF));
-    if (rename_font(*data, *len, name, &renamed, &rlen) < 0)
+    if (rename_font(*data, *len, f->name, &renamed, &rlen) < 0)
         return -1;
     free(*data);
     *data = renamed;
     *len = rlen;
-    f->alt_name = f->name;
-    f->name = fs_strdup(name);
     return 0;
+}
+
+/* Adds to the latin font F every printable ASCII and Latin-1 character
+ * its face has, so that a clerk's edits in Latin letters, digits and
+ * punctuation stay in the embedded face (a subset only of what the form
+ * uses would leave new letters to a fallback font), then sorts F again. */
+static void latin_complete(const fs_docx_ctx *c, fs_dx_font *f)
+{
+    for (uint32_t cp = 0x20; cp <= 0xFF; cp++)
+        if ((cp < 0x7F || cp >= 0xA0) && fs_fontset_has(c->fonts, f->face, cp))
+            font_use(f, cp);
+    font_sort(f);
 }
 
 /* See fs-docx-private.h. */
@@ -797,9 +840,11 @@ fs_error fs_docx_ctx_embed(fs_docx_ctx *c)
 
         if (f->face < 0 || !f->ncps || !face_ok(c->fonts, f->face))
             continue;
+        if ((int)i == c->latin)
+            latin_complete(c, f);
         err = fs_font_subset(c->fonts, f->face, f->cps, f->ncps, &data, &len);
         if (err == FS_OK &&
-            (len < 32 || font_make_unique(f, &data, &len) < 0)) {
+            (len < 32 || font_rename(f, &data, &len) < 0)) {
             free(data);
             err = FS_E_FONT;
         }

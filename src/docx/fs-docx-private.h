@@ -103,12 +103,11 @@ fs_dx_style fs_dx_para_style(const fs_para *p, int in_cell);
 
 /* One w:font of fontTable.xml. */
 typedef struct fs_dx_font {
-    char *name;                 /* w:name: the face's family (made unique
-                                   once embedded), or an Office font's    */
-    char *alt_name;             /* w:altName or NULL: the Office font's
-                                   English name, an embedded subset's
-                                   original family                        */
-    int face;                   /* fontset face, -1 for an Office font    */
+    char *name;                 /* w:name: an office font's name (the
+                                   latin face's own family), which is
+                                   also the family of the embedded subset */
+    char *alt_name;             /* w:altName or NULL: its English name    */
+    int face;                   /* the fontset face it embeds, or -1      */
     int cjk;                    /* w:charset 86 (GB2312) rather than 00   */
     int serif;                  /* w:family roman rather than swiss       */
     uint32_t *cps;              /* code points drawn with it (sorted and
@@ -128,7 +127,6 @@ typedef struct fs_docx_ctx {
     int office;                 /* fs_docx_options.office_fonts           */
     fs_dx_font *fontv;
     size_t nfonts;
-    int *face_font;             /* per fontset face: its docx font or -1  */
     int role_font[FS_ROLE_COUNT]; /* w:eastAsia of each role's own text  */
     int latin;                  /* w:ascii and w:hAnsi                    */
     const fs_para *style_para[FS_DX_NSTYLES];   /* first of each style   */
@@ -149,6 +147,10 @@ typedef struct fs_docx_ctx {
 fs_docx_ctx *fs_docx_ctx_new(const fs_doc *doc, const fs_fontset *fonts,
                              const fs_docx_options *opt, fs_diags *diags);
 void fs_docx_ctx_free(fs_docx_ctx *c);
+
+/* Is NAME one of the East Asian fonts of an office PC (宋体, 黑体, 楷体,
+ * 仿宋 and their _GB2312 forms, 方正小标宋简体, 微软雅黑)? */
+int fs_docx_office_font(const char *name);
 
 /* The docx font that draws the non-ASCII code point CP of a run of ROLE
  * (the latin font for ASCII). */

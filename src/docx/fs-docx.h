@@ -9,19 +9,18 @@
  * even where those fonts are not installed.
  *
  * Fonts.  A run's rFonts name the latin face for ASCII (w:ascii, w:hAnsi)
- * and, with w:hint="eastAsia", the face that draws its other characters in
- * the PDF (w:eastAsia), so text the role's font lacks is split into runs
- * naming the fallback face, as in the PDF.  Only faces whose OS/2 fsType
+ * and, with w:hint="eastAsia", the font an office PC has for the run's
+ * role (w:eastAsia: 宋体, 黑体, 楷体, 仿宋, 方正小标宋简体; see
+ * fonts/README), so that Word and WPS draw old and new text with the
+ * installed font.  Each such font is embedded as a subset of the face that
+ * draws it here, renamed to the office name, so the form shows every
+ * character where the font is missing.  Only faces whose OS/2 fsType
  * allows editable embedding (0, or bit 0x08) are embedded: Word and
- * LibreOffice ignore the others.  Where the PDF's face may not be embedded
- * (AR PL SungtiL GB has fsType 4), the DOCX names and embeds an allowed
- * face of the same style from the fontset instead (for song: a Ming/Song/
- * Sung face such as AR PL UMing), else the fallback face.  Each embedded
- * subset gets a family name of its own, the face's family and six hex
- * digits ("Droid Sans Fallback 1A6DD3", w:altName keeps the original):
- * LibreOffice keeps the first embedded font of a name for its whole
- * session, so 评定标准 and 申报表 opened together would otherwise draw
- * the second with the first one's subset and lose characters.
+ * LibreOffice ignore the others; where the PDF's face may not be embedded
+ * (AR PL SungtiL GB has fsType 4), an allowed face of the same style from
+ * the fontset is embedded instead (for song: a Ming/Song/Sung face such as
+ * AR PL UMing).  A character the role's face lacks goes to a run naming
+ * another role's font whose face has it.
  *
  * Output is deterministic: the same document and fonts give the same bytes
  * (fixed member order and times, no dates in docProps/core.xml).
@@ -32,10 +31,10 @@
 #include "fs-doc.h"
 
 typedef struct fs_docx_options {
-    /* Non-zero: name the Office fonts instead of the fontset's faces and
-     * embed nothing, for offices that have them installed: song 宋体,
-     * hei 黑体, kai 楷体_GB2312 (a fangsong role would be 仿宋_GB2312),
-     * latin Times New Roman.  Zero (the default): embed subsets. */
+    /* Non-zero: embed nothing, for offices whose PCs all have the fonts
+     * (smaller files); the office fonts of the roles are named as always,
+     * and Times New Roman for latin.  Zero (the default): embed subsets
+     * under the office names. */
     int office_fonts;
 } fs_docx_options;
 

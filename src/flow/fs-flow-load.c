@@ -66,17 +66,16 @@ static int parse_size(const char *s, double *out)
  * holds the defaults. */
 static void read_style(loader *ld, xmlNodePtr node, fs_flow_style *st)
 {
-    static const char *const roles[FS_ROLE_COUNT] = {
-        "song", "hei", "kai", "latin", "fallback",
-    };
     char *font = fs_xml_attr(node, "font"), *size = fs_xml_attr(node, "size");
 
     if (font) {
         int k = 0;
-        while (k < FS_ROLE_COUNT && strcmp(font, roles[k]) != 0)
+        while (k < FS_ROLE_EDITABLE &&
+               strcmp(font, fs_font_role_name((fs_font_role)k)) != 0)
             k++;
-        if (k == FS_ROLE_COUNT)
-            load_error(ld, node, "字体 font=\"%s\" 应为 song、hei、kai、latin 或 fallback", font);
+        if (k == FS_ROLE_EDITABLE)
+            load_error(ld, node, "字体 font=\"%s\" 应为 song、hei、kai、latin、"
+                       "fallback、fangsong 或 xiaobiaosong", font);
         else
             st->role = (fs_font_role)k;
     }

@@ -252,7 +252,7 @@ static tstyle parse_style(loader *ld, xmlNodePtr node, const tstyle *parent)
     tstyle st = *parent;
 
     st.before = st.after = 0;
-    st.role = (fs_font_role)attr_enum(ld, node, "font", "song hei kai latin fallback",
+    st.role = (fs_font_role)attr_enum(ld, node, "font", "song hei kai latin fallback fangsong xiaobiaosong",
                                       (int)st.role);
     attr_size(ld, node, &st.size);
     st.align = (fs_align)attr_enum(ld, node, "align", "left center right justify",
