@@ -22,6 +22,9 @@ by the last --table (the first table until then).  Rows and columns are
   --merge R,C,RS,CS    ... a merged cell starts at row R, column C and spans
                        RS rows (vMerge) and CS columns (gridSpan)
   --cell R,C=TEXT      ... the cell covering row R, column C holds TEXT
+  --cant-split         ... every row that is no header row has w:cantSplit
+  --valign C=V         ... every cell starting in column C has w:vAlign V
+                       (top, center, bottom), in every row
                        (paragraphs joined by a newline, written as a real
                        newline or as \\n; outer white space ignored)
   --dump               print every table, row by row, with its merges
@@ -72,6 +75,7 @@ class Table:
         grid = tbl.find(qn("w:tblGrid"))
         self.ncols = len(grid.findall(qn("w:gridCol"))) if grid is not None else 0
         self.rows = []
+        self.trs = tbl.findall(qn("w:tr"))
         self.header_rows = 0
         self.regions = []       # [row, col, rowspan, colspan, tc]
         for r, tr in enumerate(tbl.findall(qn("w:tr"))):
@@ -146,6 +150,8 @@ def main(argv):
     ap.add_argument("--header-rows", action=Ordered, type=int, metavar="N")
     ap.add_argument("--merge", action=Ordered, metavar="R,C,RS,CS")
     ap.add_argument("--cell", action=Ordered, metavar="R,C=TEXT")
+    ap.add_argument("--cant-split", action=Ordered, nargs=0)
+    ap.add_argument("--valign", action=Ordered, metavar="C=V")
     ap.add_argument("--expect-file", action="append", default=[], metavar="F",
                     help="each non-empty line of F is an --expect-text")
     ap.add_argument("--dump", action="store_true")
@@ -220,6 +226,28 @@ def main(argv):
                      "and %d columns; found one at row %d, column %d spanning "
                      "%d rows and %d columns" % (where, r, c, rs, cs, g[0] + 1,
                                                 g[1] + 1, g[2], g[3]))
+        elif kind == "cant_split":
+            for r, tr in enumerate(t.trs):
+                trpr = tr.find(qn("w:trPr"))
+                if trpr is not None and trpr.find(qn("w:tblHeader")) is not None:
+                    continue
+                if trpr is None or trpr.find(qn("w:cantSplit")) is None:
+                    fail("%s: row %d may split across pages (no w:cantSplit)"
+                         % (where, r + 1))
+        elif kind == "valign":
+            col, sep, want = value.partition("=")
+            if not sep or not col.strip().isdigit():
+                sys.stderr.write("docx_check: --valign wants C=V, got %r\n" % value)
+                return 2
+            for r, cells in enumerate(t.rows):
+                for c, span, tc in cells:
+                    if c != int(col) - 1:
+                        continue
+                    v = tc.find(qn("w:tcPr") + "/" + qn("w:vAlign"))
+                    got = v.get(qn("w:val")) if v is not None else "top"
+                    if got != want:
+                        fail("%s: row %d, column %s is aligned %s, expected %s"
+                             % (where, r + 1, col, got, want))
         elif kind == "cell":
             pos, sep, want = value.partition("=")
             if not sep:
