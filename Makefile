@@ -9,9 +9,9 @@
 #   make valgrind the test suite, and fivestar itself, under valgrind
 
 CC      ?= cc
-PKGS    := libxml-2.0 libzip harfbuzz-subset libdeflate libmicrohttpd
+PKGS    := libxml-2.0 libzip harfbuzz-subset libdeflate libmicrohttpd libqpdf libpng
 OPT     ?= -O2 -g
-SRCDIRS := base model doc forms flow pdf docx lib cli serve
+SRCDIRS := base model doc forms flow pdf docx bundle lib cli serve
 CFLAGS  += -std=gnu11 $(OPT) -Wall -Wextra -Isrc $(SRCDIRS:%=-Isrc/%) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += -lhpdf $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 B       ?= build

@@ -14,6 +14,7 @@
  *   forms        a table of every form (fs_form_entry): id, output file
  *                stem, what it is built from; build one as a document,
  *                render it to bytes or to a file (PDF, PDF/A, DOCX)
+ *   bundle       one PDF of the forms, the 佐证材料目录 and the evidence
  *   statistics   the 统计表 of many dossiers
  *   new          the text of a blank dossier
  *
@@ -209,6 +210,21 @@ char *fs_lib_folder_name(const char *path);
 /* Makes the folder DIR (one level) unless it is a folder already.
  * Returns 0, or -1 with errno (ENOTDIR when DIR is something else). */
 int fs_lib_make_dir(const char *dir);
+
+/* ------------------------------------------------------------------------
+ * The bundle: one PDF to print or hand in (src/bundle/fs-bundle.h).
+ * ---------------------------------------------------------------------- */
+
+/* Makes the bundle of dossier D (loaded by LIB): 附件1 and 附件2 as render
+ * draws them, the marked 附件4, the 佐证材料目录 and the evidence files
+ * found beside D (images and PDF pages; other files listed as 未附), page
+ * numbers through the whole, an outline.  PDFA: the forms' PDF/A-1b
+ * structure.  Evidence problems are warnings in DIAGS; the bundle is made
+ * all the same.  Returns FS_OK with *OUT / *OUTLEN (malloc'd), or an error
+ * (FS_E_FONT, FS_E_TEMPLATE, FS_E_PDF) with the reason in DIAGS.  The same
+ * inputs give the same bytes. */
+fs_error fs_lib_bundle(fs_lib *lib, const fs_dossier *d, int pdfa,
+                       unsigned char **out, size_t *outlen, fs_diags *diags);
 
 /* ------------------------------------------------------------------------
  * The 统计表 (附件3).

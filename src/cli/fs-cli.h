@@ -29,6 +29,7 @@ int fs_cmd_stats(int argc, char **argv);         /* fs-stats.c */
 int fs_cmd_archive(int argc, char **argv);       /* fs-archive.c */
 int fs_cmd_flowchart(int argc, char **argv);     /* fs-flowcmd.c */
 int fs_cmd_serve(int argc, char **argv);         /* src/serve/fs-serve.c */
+int fs_cmd_bundle(int argc, char **argv);        /* fs-bundlecmd.c */
 
 /* The progress line of long runs (fs-progress.c): "[12/300] 生成 a.xml"
  * on standard error only when it is a terminal, redrawn in place, and

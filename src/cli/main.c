@@ -1,6 +1,6 @@
 /*
  * main.c - the command line of cli.md: validate, score, render, stats,
- * flowchart, archive, serve, new, --help, --version.
+ * flowchart, archive, bundle, serve, new, --help, --version.
  */
 #include "fivestar.h"
 #include "fs-cli.h"
@@ -30,6 +30,8 @@ static const command commands[] = {
      "绘制创建流程图（附件4）或动态管理流程图（附件5）；模板套取自档案的评定标准或 --rubric"},
     {"archive", fs_cmd_archive, "fivestar archive FILE... -o OUT.zip [--date YYYY-MM-DD] [--skip-invalid] | fivestar archive --verify OUT.zip",
      "生成年度档案包（档案、佐证材料、全部表格、统计表和 SHA-256 清单），或核验档案包"},
+    {"bundle", fs_cmd_bundle, "fivestar bundle FILE -o OUT.pdf [--pdfa]",
+     "生成一份汇编 PDF：评定标准、申报表、创建流程图、佐证材料目录和佐证材料本身"},
     {"serve", fs_cmd_serve, "fivestar serve [DIR] [--port N] [--listen ADDR] [--no-open]",
      "在浏览器中填写档案：打开文件夹 DIR 中的档案，边填边算分，保存并生成全部表格"},
     {"new", fs_cmd_new, "fivestar new [-o FILE] [--rubric ID] [--year YYYY]",

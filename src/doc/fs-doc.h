@@ -122,6 +122,9 @@ typedef struct fs_doc {
     size_t nblocks;
     const struct fs_pdfa *pdfa; /* PDF/A-1b settings (fs-pdfa.h), not owned;
                                    NULL: a plain PDF                       */
+    int page_offset;            /* the PDF numbers its pages from
+                                   page_offset + 1 (a part of a longer PDF,
+                                   the bundle); DOCX ignores it            */
 } fs_doc;
 
 /* A4 portrait with GB/T 9704 margins (37/35/28/26 mm) and page numbers. */

@@ -53,4 +53,37 @@ int fs_forms_has_statistics(const fs_forms *f);
 fs_doc *fs_form_statistics(const fs_forms *f, const fs_stats_row *rows,
                            size_t n, const fs_stats_summary *sum);
 
+/* The state of one evidence file in the 佐证材料目录 (the bundle's
+ * evidence index). */
+typedef enum fs_index_state {
+    FS_INDEX_PAGES,             /* in the bundle, pages FIRST to LAST      */
+    FS_INDEX_NOFILE,            /* no href given: 无文件                    */
+    FS_INDEX_MISSING,           /* not there or unreadable: 缺失            */
+    FS_INDEX_NOT_ATTACHED       /* read and hashed, but not shown (DOCX,
+                                   XLSX; damaged, encrypted, too large): 未附 */
+} fs_index_state;
+
+/* One row of the 佐证材料目录: an evidence of rubric item ITEM, or (with
+ * CAPTION NULL) an item that has a note but no evidence. */
+typedef struct fs_index_row {
+    int item;
+    const char *caption;
+    const char *file;           /* the href as written, NULL when none     */
+    fs_index_state state;
+    size_t first, last;         /* FS_INDEX_PAGES: page numbers            */
+    const char *sha;            /* SHA-256 in hex, NULL when not read      */
+    long line;                  /* its dossier line                        */
+} fs_index_row;
+
+/* Does the template have a 佐证材料目录 (<evidence-index>)? */
+int fs_forms_has_evidence_index(const fs_forms *f);
+/* The 佐证材料目录 of dossier D: the N ROWS in item order (rows of one
+ * item share its 序号, standard and note cells), the item's standard
+ * shortened as the template says, the first 12 digits of each SHA-256.
+ * Its metadata (title, subject) is the whole bundle's.  NULL when the
+ * template has no <evidence-index>. */
+fs_doc *fs_form_evidence_index(const fs_forms *f, const fs_rubric *r,
+                               const fs_dossier *d, const fs_result_sheet *s,
+                               const fs_index_row *rows, size_t n);
+
 #endif

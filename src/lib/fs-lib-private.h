@@ -19,6 +19,10 @@ const fs_fontset *fs_lib_fonts(fs_lib *lib, fs_diags *diags, fs_error *err);
  * FS_E_TEMPLATE (a diagnostic says why, once). */
 fs_forms *fs_lib_forms(fs_lib *lib, const fs_rubric *r, fs_diags *diags,
                        fs_error *err);
+/* The PDF/A profile, loaded on first use.  NULL with *ERR and the reason
+ * in DIAGS. */
+struct fs_pdfa;
+const struct fs_pdfa *fs_lib_pdfa(fs_lib *lib, fs_diags *diags, fs_error *err);
 /* Rubric ID through the context's cache (fs_rubric_cache_get: a problem
  * is reported against FILE:LINE). */
 const fs_rubric *fs_lib_rubric(fs_lib *lib, const char *id, fs_diags *diags,

@@ -87,6 +87,12 @@ static const fs_pdfa *lib_pdfa(fs_lib *lib, fs_diags *diags, fs_error *err)
     return lib->pdfa;
 }
 
+/* The PDF/A profile of the context; see fs-lib-private.h. */
+const fs_pdfa *fs_lib_pdfa(fs_lib *lib, fs_diags *diags, fs_error *err)
+{
+    return lib_pdfa(lib, diags, err);
+}
+
 /* Makes a context, loading what O asks for now; see fivestar.h. */
 fs_lib *fs_lib_new(const fs_lib_options *o, fs_diags *diags, fs_error *err)
 {

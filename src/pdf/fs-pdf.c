@@ -145,7 +145,8 @@ static void layout_body(rctx *rc)
     free(tabs);
 }
 
-/* Adds the GB/T 9704 page number "— N —" to every page: 4号 song, its
+/* Adds the GB/T 9704 page number "— N —" to every page (N counts from
+ * the document's page_offset + 1): 4号 song, its
  * dashes 7 mm below the text block, on odd pages ending one character in
  * from the block's right edge, on even pages starting one character in
  * from its left edge. */
@@ -158,9 +159,11 @@ static void layout_pagenums(rctx *rc)
         play pl;
         double x, base = rc->bottom + 7 * MM + DASH_RISE * FS_PT_HAO4;
 
-        snprintf(text, sizeof text, "\xE2\x80\x94 %zu \xE2\x80\x94", i + 1);
+        size_t n = i + 1 + (size_t)(rc->doc->page_offset > 0 ? rc->doc->page_offset : 0);
+
+        snprintf(text, sizeof text, "\xE2\x80\x94 %zu \xE2\x80\x94", n);
         fs_pdf_layout_para(rc, &p, rc->pw, &pl);
-        if ((i + 1) % 2)
+        if (n % 2)
             x = rc->right - FS_PT_HAO4 - pl.l[0].width;
         else
             x = rc->left + FS_PT_HAO4;
