@@ -110,7 +110,7 @@ static char *dossier_text(const char *extra)
     b = tu_replace(a, "<score item=\"4\" points=\"2\"/>",
                    "<score item=\"4\" points=\"2\">"
                    "<evidence href=\"ev/photo.jpg\">书记讲党课照片</evidence>"
-                   "<evidence href=\"./ev//scan.png\">责任书扫描件</evidence>"
+                   "<evidence href=\"./ev/scan.png\">责任书扫描件</evidence>"
                    "<evidence href=\"ev/gone.pdf\">已遗失的批复</evidence></score>");
     if (asprintf(&item5, "<note>参与所务重大事项研究的记录不够完整。</note>%s", extra) < 0)
         abort();
@@ -401,29 +401,35 @@ START_TEST(outline_has_parts_and_evidence)
 {
     char *cmd, *out, *want;
     int flow = forms_pages + 1, index = forms_pages + 2;
+    struct { const char *title; int page; } parts[] = {
+        {"附件1 评定标准", 1}, {"佐证材料目录", index}, {"佐证材料", index + 1},
+        {"第3项 班子会议纪要", index + 1}, {"第4项 书记讲党课照片", index + 5},
+        {"第4项 责任书扫描件", index + 6},
+    };
 
-    if (asprintf(&cmd, "qpdf --json --json-key=outlines '%s/out.pdf' | tr -d ' \\n'", T) < 0)
+    /* every entry as "LEVEL|PAGE|TITLE", read from qpdf's JSON */
+    if (asprintf(&cmd, "qpdf --json --json-key=outlines '%s/out.pdf' | /usr/bin/python3 -c '"
+                 "import json, sys\n"
+                 "def walk(items, level):\n"
+                 "    for it in items:\n"
+                 "        print(\"%%d|%%d|%%s\" %% (level, it[\"destpageposfrom1\"], it[\"title\"]))\n"
+                 "        walk(it[\"kids\"], level + 1)\n"
+                 "walk(json.load(sys.stdin)[\"outlines\"], 0)'", T) < 0)
         abort();
     out = sh(cmd);
-    struct { const char *title; int page; } parts[] = {
-        {"附件1评定标准", 1}, {"附件4创建流程图", flow}, {"佐证材料目录", index},
-        {"佐证材料", index + 1}, {"第3项班子会议纪要", index + 1},
-        {"第4项书记讲党课照片", index + 5}, {"第4项责任书扫描件", index + 6},
-    };
     for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
-        if (asprintf(&want, "\"destpageposfrom1\":%d,\"kids\":", parts[i].page) < 0)
+        if (asprintf(&want, "%d|%d|%s\n", strncmp(parts[i].title, "第", 3) == 0,
+                     parts[i].page, parts[i].title) < 0)
             abort();
-        char *at = strstr(out, parts[i].title);
-        ck_assert_msg(at != NULL, "no outline entry %s", parts[i].title);
-        /* qpdf lists an entry's page before its title */
-        char *pg = at;
-        while (pg > out && strncmp(pg, "\"destpageposfrom1\"", 18) != 0)
-            pg--;
-        ck_assert_msg(strncmp(pg, want, strlen(want)) == 0, "%s: want page %d near %.80s",
-                      parts[i].title, parts[i].page, pg);
+        ck_assert_msg(strstr(out, want) != NULL, "no outline entry %s in:\n%s", want, out);
         free(want);
     }
-    ck_assert_ptr_nonnull(strstr(out, "附件2申报表"));
+    /* 附件2 right after 附件1's pages, 附件4 (the flowchart) before the index */
+    ck_assert_ptr_nonnull(strstr(out, "|附件2 申报表\n"));
+    if (asprintf(&want, "0|%d|附件4 ", flow) < 0)
+        abort();
+    ck_assert_msg(strstr(out, want) != NULL, "no %s in:\n%s", want, out);
+    free(want);
     free(out);
     free(cmd);
 }

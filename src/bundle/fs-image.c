@@ -189,6 +189,19 @@ static const char *load_png(const unsigned char *data, size_t n, int flatten,
     int translucent = 0;
     const char *why = NULL;
 
+    /* The size straight from IHDR (the first chunk), before libpng reads
+     * anything else. */
+    if (n >= 24 && memcmp(data + 12, "IHDR", 4) == 0) {
+        unsigned long w = (unsigned long)data[16] << 24 | (unsigned long)data[17] << 16 |
+                          (unsigned long)data[18] << 8 | data[19];
+        unsigned long h = (unsigned long)data[20] << 24 | (unsigned long)data[21] << 16 |
+                          (unsigned long)data[22] << 8 | data[23];
+        if (!size_ok(w, h)) {
+            img->width = (unsigned)(w > 0xFFFFFFFFUL ? 0xFFFFFFFFUL : w);
+            img->height = (unsigned)(h > 0xFFFFFFFFUL ? 0xFFFFFFFFUL : h);
+            return NULL;                /* the caller reports the size */
+        }
+    }
     memset(&pi, 0, sizeof pi);
     pi.version = PNG_IMAGE_VERSION;
     if (!png_image_begin_read_from_memory(&pi, data, n))
