@@ -154,7 +154,7 @@ static fs_doc *index_doc(bctx *x, const fs_forms *forms, const fs_result_sheet *
         for (; k < evs->n && evs->v[k].item == (int)item; k++) {
             const fs_bundle_ev *e = &evs->v[k];
             rows = fs_xrealloc(rows, (n + 1) * sizeof *rows);
-            rows[n++] = (fs_index_row){(int)item, e->ev->caption, e->ev->href, e->state,
+            rows[n++] = (fs_index_row){(int)item, e->ev->caption, e->href, e->state,
                                        e->first, e->first + (e->npages ? e->npages - 1 : 0),
                                        e->sha[0] ? e->sha : NULL, e->ev->line};
         }

@@ -16,8 +16,9 @@
  * Building: blocks.
  * ---------------------------------------------------------------------- */
 
-/* A line of fields: a table without rules or padding. */
-static void build_fields(fs_doc *doc, const tblock *b, bctx *x)
+/* A line of fields: a table without rules or padding (also in the
+ * 佐证材料目录). */
+void fs_form_dossier_fields(fs_doc *doc, const tblock *b, bctx *x)
 {
     fs_table *t = fs_doc_add_table(doc, b->nparas, b->widths);
     fs_row *r;
@@ -202,12 +203,13 @@ static fs_doc *build(const fs_forms *f, const tform *form, const fs_rubric *r,
         const tblock *b = &form->blocks[i];
         switch (b->kind) {
         case B_PARA: fs_form_text_emit((target){doc, NULL}, &b->paras[0], &x, 0); break;
-        case B_FIELDS: build_fields(doc, b, &x); break;
+        case B_FIELDS: fs_form_dossier_fields(doc, b, &x); break;
         case B_SPACER: fs_form_text_spacer(doc, b); break;
         case B_SCORES: build_scores(doc, b->table, &x); break;
         case B_SUMMARY: build_summary(doc, b, &x); break;
         case B_GRID: build_grid(doc, b->table, &x); break;
-        case B_ROSTER: break;           /* only in the 统计表 */
+        case B_ROSTER: case B_EVIDENCE:
+            break;                      /* only in the 统计表, 佐证材料目录 */
         }
     }
     free(title);

@@ -112,7 +112,7 @@ fs_doc *fs_form_statistics(const fs_forms *f, const fs_stats_row *rows,
         case B_PARA: fs_form_text_emit((target){doc, NULL}, &b->paras[0], &x, 0); break;
         case B_SPACER: fs_form_text_spacer(doc, b); break;
         case B_ROSTER: build_roster(doc, b->table, &x, rows, n); break;
-        case B_FIELDS: case B_SCORES: case B_SUMMARY: case B_GRID:
+        case B_FIELDS: case B_SCORES: case B_SUMMARY: case B_GRID: case B_EVIDENCE:
             break;                      /* refused by the loader */
         }
     }

@@ -68,7 +68,7 @@ typedef enum fs_index_state {
 typedef struct fs_index_row {
     int item;
     const char *caption;
-    const char *file;           /* the href as written, NULL when none     */
+    const char *file;           /* the href (normalised), NULL when none   */
     fs_index_state state;
     size_t first, last;         /* FS_INDEX_PAGES: page numbers            */
     const char *sha;            /* SHA-256 in hex, NULL when not read      */

@@ -60,6 +60,7 @@ static void ttable_free(ttable *t)
     free(t->yes);
     free(t->no);
     free(t->no_star);
+    free(t->none);
     tparas_free(t->section, t->nsection);
     tpara_free(&t->total);
     for (size_t r = 0; r < t->nrows; r++) {
@@ -93,6 +94,7 @@ void fs_forms_free(fs_forms *f)
     tform_free(&f->sheet);
     tform_free(&f->app);
     tform_free(&f->stats);
+    tform_free(&f->index);
     for (int i = 0; i < 6; i++)
         free(f->stars[i]);
     free(f->path);
@@ -745,18 +747,33 @@ static void attr_word(xmlNodePtr node, const char *name, const char *def, char *
     *out = v ? v : fs_strdup(def);
 }
 
-/* <roster>: the 统计表, one column per field of a dossier's row (a header
- * text and a value pattern), and an optional <group> row per town. */
-static void load_roster(loader *ld, xmlNodePtr node, tform *f)
+/* <roster> (the 统计表: one column per field of a dossier's row, a
+ * header text and a value pattern, and an optional <group> row per town)
+ * or, with INDEX, <evidence> (the 佐证材料目录: one column per role, and
+ * the words of its 页码 column).  The two share the header and columns. */
+static void load_roster(loader *ld, xmlNodePtr node, tform *f, int index)
 {
     ttable *t = fs_xcalloc(1, sizeof *t);
     tstyle st, head;
+    int seen[IDX_COUNT] = {0};
+    double chars = 0;
 
-    check_attrs(ld, node, STYLE_ATTRS " pad-x pad-y border yes no no-star");
+    check_attrs(ld, node, index ? STYLE_ATTRS " pad-x pad-y border standard-chars missing "
+                                  "no-file not-attached none"
+                                : STYLE_ATTRS " pad-x pad-y border yes no no-star");
     st = parse_table_attrs(ld, node, t);
-    attr_word(node, "yes", "是", &t->yes);
-    attr_word(node, "no", "否", &t->no);
-    attr_word(node, "no-star", "", &t->no_star);
+    if (index) {
+        attr_number(ld, node, "standard-chars", 1, 5000, &chars);
+        t->standard_chars = (int)chars;
+        attr_word(node, "missing", "缺失", &t->yes);
+        attr_word(node, "no-file", "无文件", &t->no);
+        attr_word(node, "not-attached", "未附", &t->no_star);
+        attr_word(node, "none", "", &t->none);
+    } else {
+        attr_word(node, "yes", "是", &t->yes);
+        attr_word(node, "no", "否", &t->no);
+        attr_word(node, "no-star", "", &t->no_star);
+    }
     head = st;
     head.align = FS_ALIGN_CENTER;
     t->head_valign = FS_VALIGN_CENTER;
@@ -769,44 +786,60 @@ static void load_roster(loader *ld, xmlNodePtr node, tform *f)
             t->head_valign = parse_valign(ld, c, t->head_valign);
         } else if (is_elem(c, "column")) {
             char *value;
+            int role;
             if (t->ncols == MAX_COLS) {
                 load_error(ld, c, "表格最多 %d 列", MAX_COLS);
                 continue;
             }
             size_t k = t->ncols++;
-            check_attrs(ld, c, STYLE_ATTRS " width value valign narrative");
+            check_attrs(ld, c, index ? STYLE_ATTRS " width role valign"
+                                     : STYLE_ATTRS " width value valign narrative");
             if (!attr_number(ld, c, "width", 1, 1000, &t->widths[k]))
                 load_error(ld, c, "<column> 缺少属性 width（毫米）");
             t->body[k] = parse_style(ld, c, &st);
             t->body_valign[k] = parse_valign(ld, c, FS_VALIGN_CENTER);
-            t->heads[k] = parse_pattern(ld, c, head, CTX_STATS, 0);
+            t->heads[k] = parse_pattern(ld, c, head, index ? CTX_FORM : CTX_STATS, 0);
+            if (index) {
+                role = attr_enum(ld, c, "role", "number standard note caption file page sha", -1);
+                if (role < 0)
+                    load_error(ld, c, "<column> 缺少属性 role（number、standard、note、caption、"
+                               "file、page 或 sha）");
+                else if (seen[role]++)
+                    load_error(ld, c, "佐证材料目录中同一角色的列重复");
+                t->iroles[k] = role < 0 ? IDX_CAPTION : (idx_role)role;
+                continue;
+            }
             t->vals[k].st = t->body[k];
             if ((value = fs_xml_attr(c, "value")) != NULL)
                 parse_text(ld, c, value, CTX_ROW, &t->vals[k]);
             else
                 load_error(ld, c, "<column> 缺少属性 value（该列的内容，如 {name}）");
             free(value);
-        } else if (is_elem(c, "group")) {
+        } else if (!index && is_elem(c, "group")) {
             tstyle gs = st;
             check_attrs(ld, c, STYLE_ATTRS);
             tpara_free(&t->group);
             t->group = parse_pattern(ld, c, parse_style(ld, c, &gs), CTX_GROUP, 0);
             t->has_group = 1;
         } else {
-            load_error(ld, c, "<roster> 中不能有 <%s>", (const char *)c->name);
+            load_error(ld, c, "<%s> 中不能有 <%s>", (const char *)node->name,
+                       (const char *)c->name);
         }
     }
+    if (index && !seen[IDX_CAPTION])
+        load_error(ld, node, "<evidence> 缺少角色为 caption 的列");
     if (!t->ncols)
-        load_error(ld, node, "<roster> 缺少 <column>");
+        load_error(ld, node, "<%s> 缺少 <column>", (const char *)node->name);
     else
         check_width(ld, node, t->widths, t->ncols);
-    add_block(f, (tblock){B_ROSTER, NULL, 0, NULL, 0, t});
+    add_block(f, (tblock){index ? B_EVIDENCE : B_ROSTER, NULL, 0, NULL, 0, t});
 }
 
-/* <scoresheet>, <application> or <statistics> (KIND): metadata, then the
- * blocks in order.  <scores> and <summary> belong to 附件1, <grid> and
- * <fields> to 附件1 and 附件2, <roster> (exactly one) to the 统计表, whose
- * texts take the placeholders of the whole table. */
+/* <scoresheet>, <application>, <statistics> or <evidence-index> (KIND):
+ * metadata, then the blocks in order.  <scores> and <summary> belong to
+ * 附件1, <grid> to 附件1 and 附件2, <fields> to all but the 统计表,
+ * <roster> (exactly one) to the 统计表, whose texts take the placeholders
+ * of the whole table, <evidence> (exactly one) to the 佐证材料目录. */
 static void load_form(loader *ld, xmlNodePtr node, tform *f, form_kind kind)
 {
     /* Every block may say print="no": it is then left out of the form
@@ -863,12 +896,16 @@ static void load_form(loader *ld, xmlNodePtr node, tform *f, form_kind kind)
             load_scores(ld, c, f);
         } else if (kind == FORM_SHEET && is_elem(c, "summary")) {
             load_summary(ld, c, f);
-        } else if (kind != FORM_STATS && is_elem(c, "grid")) {
+        } else if ((kind == FORM_SHEET || kind == FORM_APP) && is_elem(c, "grid")) {
             load_grid(ld, c, f);
         } else if (kind == FORM_STATS && is_elem(c, "roster")) {
             if (rosters++)
                 load_error(ld, c, "<statistics> 只能有一个 <roster>");
-            load_roster(ld, c, f);
+            load_roster(ld, c, f, 0);
+        } else if (kind == FORM_INDEX && is_elem(c, "evidence")) {
+            if (rosters++)
+                load_error(ld, c, "<evidence-index> 只能有一个 <evidence>");
+            load_roster(ld, c, f, 1);
         } else {
             load_error(ld, c, "<%s> 中不能有 <%s>", (const char *)node->name,
                        (const char *)c->name);
@@ -878,6 +915,8 @@ static void load_form(loader *ld, xmlNodePtr node, tform *f, form_kind kind)
         load_error(ld, node, "<%s> 是空的", (const char *)node->name);
     else if (kind == FORM_STATS && !rosters)
         load_error(ld, node, "<statistics> 缺少 <roster>（统计表的表格）");
+    else if (kind == FORM_INDEX && !rosters)
+        load_error(ld, node, "<evidence-index> 缺少 <evidence>（佐证材料目录的表格）");
 }
 
 /* <page>: the page setup, GB/T 9704 when absent. */
@@ -932,7 +971,7 @@ fs_forms *fs_forms_load(const char *path, fs_diags *diags, fs_error *err)
     loader ld = {path, diags, 0, 0};
     fs_forms *f = NULL;
     xmlDocPtr doc;
-    xmlNodePtr root, sheet = NULL, app = NULL, stats = NULL;
+    xmlNodePtr root, sheet = NULL, app = NULL, stats = NULL, index = NULL;
     char *format = NULL;
     fs_error rerr;
 
@@ -969,11 +1008,13 @@ fs_forms *fs_forms_load(const char *path, fs_diags *diags, fs_error *err)
             app = c;
         else if (is_elem(c, "statistics") && !stats)
             stats = c;
+        else if (is_elem(c, "evidence-index") && !index)
+            index = c;
         else
             load_error(&ld, c, "<forms> 中不能有 <%s>（或重复）", (const char *)c->name);
     }
     ld.text_width = f->page.width - f->page.left - f->page.right;
-    f->sheet.page = f->app.page = f->stats.page = f->page;
+    f->sheet.page = f->app.page = f->stats.page = f->index.page = f->page;
     if (!sheet)
         load_error(&ld, root, "缺少 <scoresheet>（附件1 评定标准）");
     else
@@ -982,6 +1023,10 @@ fs_forms *fs_forms_load(const char *path, fs_diags *diags, fs_error *err)
         load_error(&ld, root, "缺少 <application>（附件2 申报表）");
     else
         load_form(&ld, app, &f->app, FORM_APP);
+    if (index) {
+        load_form(&ld, index, &f->index, FORM_INDEX);
+        f->has_index = 1;
+    }
     if (stats) {
         xmlNodePtr pg = fs_xml_child(stats, "page");
         if (pg)

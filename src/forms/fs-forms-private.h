@@ -93,6 +93,12 @@ typedef enum col_role {
     ROLE_SCORE, ROLE_NOTE, ROLE_COUNT
 } col_role;
 
+/* Roles of the columns of <evidence> (the 佐证材料目录). */
+typedef enum idx_role {
+    IDX_NUMBER, IDX_STANDARD, IDX_NOTE, IDX_CAPTION, IDX_FILE, IDX_PAGE,
+    IDX_SHA, IDX_COUNT
+} idx_role;
+
 typedef struct ttable {
     size_t ncols;
     double widths[MAX_COLS];
@@ -115,11 +121,17 @@ typedef struct ttable {
     tpara vals[MAX_COLS];       /* a dossier's cell of each column         */
     tpara group;                /* the row before each town's rows         */
     int has_group;
-    char *yes, *no, *no_star;   /* 是否达标 是 / 否, 已获评的星级 none       */
+    char *yes, *no, *no_star;   /* 是否达标 是 / 否, 已获评的星级 none;
+                                   <evidence>: 缺失, 无文件, 未附          */
+    /* <evidence>: HEADS, HEAD_VALIGN, BODY, BODY_VALIGN as for <scores> */
+    idx_role iroles[MAX_COLS];
+    int standard_chars;         /* the standard cut after so many, 0: whole */
+    char *none;                 /* printed when there are no rows          */
 } ttable;
 
 typedef enum block_kind {
-    B_PARA, B_FIELDS, B_SPACER, B_SCORES, B_SUMMARY, B_GRID, B_ROSTER
+    B_PARA, B_FIELDS, B_SPACER, B_SCORES, B_SUMMARY, B_GRID, B_ROSTER,
+    B_EVIDENCE
 } block_kind;
 
 typedef struct tblock {
@@ -129,7 +141,7 @@ typedef struct tblock {
     size_t nparas;
     double *widths;             /* B_FIELDS                                */
     double height;              /* B_SPACER                                */
-    ttable *table;              /* B_SCORES, B_GRID, B_ROSTER              */
+    ttable *table;              /* B_SCORES, B_GRID, B_ROSTER, B_EVIDENCE  */
 } tblock;
 
 typedef struct tform {
@@ -140,15 +152,16 @@ typedef struct tform {
 } tform;
 
 /* The kinds of form, which decide the blocks and placeholders allowed. */
-typedef enum form_kind { FORM_SHEET, FORM_APP, FORM_STATS } form_kind;
+typedef enum form_kind { FORM_SHEET, FORM_APP, FORM_STATS, FORM_INDEX } form_kind;
 
 struct fs_forms {
     char *path;
     char *id;
     fs_page_setup page;
     char *stars[6];             /* display names of star levels 1..5       */
-    tform sheet, app, stats;
+    tform sheet, app, stats, index;
     int has_stats;              /* the template has <statistics>           */
+    int has_index;              /* the template has <evidence-index>       */
 };
 
 /* ------------------------------------------------------------------------
@@ -195,6 +208,13 @@ char *fs_form_text_flat(bctx *x, const tpara *p);
 size_t fs_form_text_emit(target t, const tpara *p, bctx *x, int skip_empty);
 /* Adds TEXT (one paragraph per line) to cell C in style ST. */
 void fs_form_text_literal(fs_cell *c, const tstyle *st, const char *text, long line);
+/* ------------------------------------------------------------------------
+ * fs-form-dossier.c: blocks shared by the forms of one dossier.
+ * ---------------------------------------------------------------------- */
+
+/* A line of fields: a table without rules or padding. */
+void fs_form_dossier_fields(fs_doc *doc, const tblock *b, bctx *x);
+
 /* Vertical space of B->height mm: an empty paragraph that tall. */
 void fs_form_text_spacer(fs_doc *doc, const tblock *b);
 
