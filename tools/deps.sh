@@ -26,6 +26,9 @@ need_pc libxml-2.0 libxml2-dev
 need_pc libzip libzip-dev
 need_pc harfbuzz-subset libharfbuzz-dev
 need_pc libdeflate libdeflate-dev
+# The bundle: qpdf's C API merges PDFs; libpng decodes PNG evidence.
+need_pc libqpdf libqpdf-dev
+need_pc libpng libpng-dev
 need_pc check check
 need_pc libmicrohttpd libmicrohttpd-dev
 # The default fonts of fonts/fonts.conf (see fonts/README).
@@ -39,6 +42,7 @@ need_file /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf fonts-droid-
 need_file /usr/share/color/icc/sRGB.icc icc-profiles-free
 case $what in check|valgrind)
     need_cmd pdftotext poppler-utils
+    need_cmd pdftoppm poppler-utils
     need_cmd qpdf qpdf
     need_cmd xmllint libxml2-utils
     need_cmd unzip unzip
