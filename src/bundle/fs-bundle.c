@@ -17,6 +17,7 @@
 #include "fs-merge.h"
 #include "fs-pdf.h"
 #include "fs-pdfa.h"
+#include "fs-set.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -92,13 +93,14 @@ static fs_error add_part(bctx *x, fs_doc *doc, size_t offset, int append,
  * GB/T 9704 page numbers; *TITLE gets "附件4 创建流程图" (malloc'd). */
 static fs_doc *flow_doc(bctx *x, char **title, fs_error *err)
 {
-    char *path = fs_flow_path("creation");
+    char *path = fs_set_chart_path(x->d->rubric_id, "creation");
     fs_flow *f = path ? fs_flow_load(path, x->diags, err) : NULL;
     fs_drawing *dr;
     fs_doc *doc = NULL;
 
     if (!path) {
-        fs_diags_add(x->diags, x->d->path, 0, FS_ERROR, "找不到模板文件夹 templates");
+        fs_diags_add(x->diags, x->d->path, 0, FS_ERROR,
+                     "找不到评定标准“%s”的创建流程图模板", x->d->rubric_id);
         *err = FS_E_TEMPLATE;
     }
     if (!f)
