@@ -413,8 +413,8 @@ static mat orient(double w, double h, int flip, int q)
 /* The map that puts a W x H box (at the origin, mirrored by FLIP and
  * turned Q quarters clockwise) into R: scaled to fit but at most MAXS,
  * a quarter turn counter-clockwise more when that is at least 10 %
- * larger, centred across and at the top. */
-static mat fit(double w, double h, int flip, int q, fs_rect r, double maxs)
+ * larger, centred across and at the top; *PLACED gets where it went. */
+static mat fit(double w, double h, int flip, int q, fs_rect r, double maxs, fs_rect *placed)
 {
     double dw = q & 1 ? h : w, dh = q & 1 ? w : h;
     double s0 = fmin(r.w / dw, r.h / dh), s1 = fmin(r.w / dh, r.h / dw), s;
@@ -428,7 +428,8 @@ static mat fit(double w, double h, int flip, int q, fs_rect r, double maxs)
     }
     s = fmin(s0, maxs);
     m = orient(w, h, flip, q);
-    return mat_then(m, (mat){s, 0, 0, s, r.x + (r.w - s * dw) / 2, r.y + r.h - s * dh});
+    *placed = (fs_rect){r.x + (r.w - s * dw) / 2, r.y + r.h - s * dh, s * dw, s * dh};
+    return mat_then(m, (mat){s, 0, 0, s, placed->x, placed->y});
 }
 
 /* Appends "q M cm NAME Do Q" to page PAGE. */
@@ -471,6 +472,7 @@ int fs_merge_place_image(fs_merge *m, size_t page, const fs_image *img,
     qpdf_data q = m->q;
     qpdf_oh xo;
     int o = img->orientation >= 1 && img->orientation <= 8 ? img->orientation : 1;
+    fs_rect placed;
     mat t;
 
     if (page >= m->npages)
@@ -495,7 +497,7 @@ int fs_merge_place_image(fs_merge *m, size_t page, const fs_image *img,
         return -1;
     /* the unit square of image space, W x H first */
     t = mat_then((mat){img->width, 0, 0, img->height, 0, 0},
-                 fit(img->width, img->height, flips[o], turns[o], r, 1.0));
+                 fit(img->width, img->height, flips[o], turns[o], r, 1.0, &placed));
     return draw_xobject(m, page, xo, t, why);
 }
 
@@ -552,6 +554,8 @@ int fs_merge_place_page(fs_merge *m, size_t page, size_t doc, size_t src_page,
     double box[4];
     int quarters = 0;
     qpdf_oh form;
+    fs_rect placed;
+    char ops[160];
     mat t;
 
     if (page >= m->npages || doc >= m->nsrc || src_page >= m->src[doc].npages)
@@ -560,8 +564,14 @@ int fs_merge_place_page(fs_merge *m, size_t page, size_t doc, size_t src_page,
     if (!form)
         return -1;
     t = mat_then((mat){1, 0, 0, 1, -box[0], -box[1]},
-                 fit(box[2] - box[0], box[3] - box[1], 0, quarters, r, 1.0));
-    return draw_xobject(m, page, form, t, why);
+                 fit(box[2] - box[0], box[3] - box[1], 0, quarters, r, 1.0, &placed));
+    if (draw_xobject(m, page, form, t, why) < 0)
+        return -1;
+    /* a thin frame: where the evidence page ends (its own white margins
+     * and page number would otherwise run into ours) */
+    snprintf(ops, sizeof ops, "q 0.6 G 0.4 w %.3f %.3f %.3f %.3f re S Q\n",
+             placed.x, placed.y, placed.w, placed.h);
+    return add_content(m, page, ops, why);
 }
 
 /* Strokes a thin grey rule; see fs-merge.h. */

@@ -60,7 +60,8 @@ size_t fs_merge_pages(const fs_merge *m);
  * PNG as RGB with its alpha as a soft mask.  Returns 0 or -1 with WHY. */
 int fs_merge_place_image(fs_merge *m, size_t page, const fs_image *img,
                          fs_rect r, char why[FS_MERGE_WHY]);
-/* Draws page SRC_PAGE of source DOC the same way (at most full size). */
+/* Draws page SRC_PAGE of source DOC the same way (at most full size),
+ * in a thin grey frame. */
 int fs_merge_place_page(fs_merge *m, size_t page, size_t doc, size_t src_page,
                         fs_rect r, char why[FS_MERGE_WHY]);
 /* Strokes a 0.5 pt grey line from (X0, Y) to (X1, Y) on PAGE. */
