@@ -239,6 +239,8 @@ def run(driver, address, folder, downloads, ex):
     r = subprocess.run([FIVESTAR, 'score', '--json', saved], capture_output=True, text=True)
     if '"total":93,' not in r.stdout:
         fail('the saved dossier scores ' + r.stdout)
+    if SHOTS:
+        shutil.copy(saved, SHOTS)
 
     # Download the 评定标准 PDF; the same bytes as render of the saved file
     # and, since every field came through, as render of the example.
