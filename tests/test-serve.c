@@ -624,6 +624,7 @@ START_TEST(rubric)
     ck_assert_uint_eq(items, 33);
     ck_assert_ptr_nonnull(strstr(r.body, "{\"number\":19,\"max\":5,"));
     ck_assert_ptr_nonnull(strstr(r.body, "\"thresholds\":[{\"star\":5,\"min\":90,"));
+    ck_assert_ptr_nonnull(strstr(r.body, "{\"name\":\"initial-review\",\"label\":\"初审\",\"review\":true}"));
     tu_reply_free(&r);
     r = req("GET", "/api/rubric/..%2Fetc", NULL);
     ck_assert_int_eq(r.status, 404);

@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include "fs-serve.h"
+#include "fs-set.h"
 #include "fs-xml.h"
 
 #include <stdlib.h>
@@ -147,13 +148,15 @@ fs_error fs_serve_stats(fs_serve *s, const fs_dossier *const *d, size_t n, int d
     return err;
 }
 
-/* See fs-serve.h: sections, items (standard, 检查内容, points) and
- * thresholds, for building the page. */
+/* See fs-serve.h: sections, items (standard, 检查内容, points),
+ * thresholds and the history's stages (canonical name, Chinese name,
+ * review or not), for building the page. */
 int fs_serve_rubric_json(fs_serve *s, const char *id, fs_buf *b)
 {
     fs_diags diags = {0};
     fs_error err;
     const fs_rubric *r;
+    const fs_set *set;
     char x[24];
 
     if (!fs_rubric_id_ok(id))
@@ -198,6 +201,19 @@ int fs_serve_rubric_json(fs_serve *s, const char *id, fs_buf *b)
             fs_buf_adds(b, "}");
         }
         fs_buf_adds(b, "]}");
+    }
+    fs_buf_adds(b, "]");
+    /* the stages a <history> may name, from the set's flowcharts */
+    set = fs_rubric_cache_set(s->rubrics, id, &diags, &err);
+    fs_diags_clear(&diags);
+    fs_buf_adds(b, ",\"stages\":[");
+    for (size_t i = 0; set && i < set->nstages; i++) {
+        const fs_set_stage *st = &set->stages[i];
+        fs_buf_printf(b, "%s{\"name\":", i ? "," : "");
+        fs_serve_json_str(b, st->name);
+        fs_buf_adds(b, ",\"label\":");
+        fs_serve_json_str(b, st->naliases ? st->aliases[0] : st->name);
+        fs_buf_printf(b, ",\"review\":%s}", st->review ? "true" : "false");
     }
     fs_buf_adds(b, "]}");
     return 0;

@@ -31,6 +31,7 @@
     ['创建流程图', '附件4', ['pdf']],
     ['动态管理流程图', '附件5', ['pdf']],
   ];
+  /* used only when the server names no stages */
   const STAGES = [
     ['submitted', '党组织提交申报材料'], ['initial-review', '镇街（园区）或直管党委初审'],
     ['committee-review', '工委审核'], ['rectification', '整改'], ['creation', '开展创建工作'],
@@ -437,7 +438,11 @@
     const dos = ed.dos;
     const date = h('input', { type: 'text', placeholder: 'YYYY-MM-DD', 'aria-label': '日期' });
     const stage = h('select', { 'aria-label': '环节' });
-    for (const [v, t] of STAGES) stage.append(h('option', { value: v, text: t }));
+    const stages = ed.rubric.stages && ed.rubric.stages.length
+      ? ed.rubric.stages.map(st => [st.name, st.label]) : STAGES;
+    for (const [v, t] of stages) stage.append(h('option', { value: v, text: t }));
+    if (![...stage.options].some(o => o.value === (ev.getAttribute('stage') || '')))
+      stage.append(h('option', { value: ev.getAttribute('stage') || '', text: ev.getAttribute('stage') || '（未选）' }));
     const result = h('select', { 'aria-label': '结果' },
       h('option', { value: '', text: '（无结果）' }), h('option', { value: 'pass', text: '通过' }),
       h('option', { value: 'fail', text: '不通过' }));
