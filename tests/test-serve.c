@@ -598,6 +598,26 @@ START_TEST(forms_byte_identical)
 }
 END_TEST
 
+START_TEST(bundle_byte_identical)
+{
+    char *out = tu_tmpdir(), cmd[2048], want[1024];
+    tu_reply r;
+
+    snprintf(cmd, sizeof cmd, "$FIVESTAR bundle '%s/mingli-2018.xml' -o '%s/b.pdf'", dir, out);
+    ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
+    snprintf(want, sizeof want, "%s/b.pdf", out);
+    same_bytes("/api/dossiers/mingli-2018.xml/bundle.pdf", want, "application/pdf");
+    r = req("PUT", "/api/dossiers/bad.xml", "<dossier format=\"1\" year=\"2018\"/>");
+    ck_assert_int_eq(r.status, 200);
+    tu_reply_free(&r);
+    r = req("GET", "/api/dossiers/bad.xml/bundle.pdf", NULL);
+    ck_assert_int_eq(r.status, 409);
+    ck_assert_ptr_nonnull(strstr(r.body, "\"diagnostics\":[{"));
+    tu_reply_free(&r);
+    free(out);
+}
+END_TEST
+
 START_TEST(stats_byte_identical)
 {
     char *out = tu_tmpdir(), cmd[2048], want[1024];
@@ -687,6 +707,7 @@ static Suite *serve_suite(void)
     tcase_add_test(tc, list_and_get);
     tcase_add_test(tc, check_is_score_json);
     tcase_add_test(tc, forms_byte_identical);
+    tcase_add_test(tc, bundle_byte_identical);
     tcase_add_test(tc, stats_byte_identical);
     tcase_add_test(tc, rubric);
     tcase_add_test(tc, page_served);

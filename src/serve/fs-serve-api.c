@@ -7,6 +7,8 @@
  *   POST /api/dossiers/FILE/check          diagnostics and score, no save
  *   POST /api/dossiers/FILE/new            a blank dossier (`fivestar new`)
  *   GET  /api/dossiers/FILE/forms/FORM     评定标准.pdf … 动态管理流程图.pdf
+ *   GET  /api/dossiers/FILE/bundle.pdf     the forms, evidence index and
+ *                                          evidence in one PDF (`bundle`)
  *   GET  /api/stats.pdf, /api/stats.docx   the 统计表 of the valid dossiers
  *   GET  /api/rubric/ID                    the rubric, for building the page
  *
@@ -317,6 +319,51 @@ done:
     fs_diags_clear(&diags);
 }
 
+/* GET /api/dossiers/NAME/bundle.pdf: what `fivestar bundle DIR/NAME`
+ * writes.  The dossier is loaded as DIR/NAME so that its evidence is found
+ * beside it, as the command finds it. */
+static void bundle(fs_serve *s, const char *name, const fs_serve_req *req,
+                   fs_serve_reply *rep)
+{
+    fs_diags diags = {0};
+    fs_dossier *d = NULL;
+    fs_error err;
+    unsigned char *out = NULL;
+    size_t len = 0, n = strlen(name);
+    char *data = NULL, *path = NULL, *file;
+
+    if (fs_serve_read(s, name, &data, &len) < 0) {
+        read_failed(rep);
+        return;
+    }
+    path = fs_printf("%s/%s", s->dir, name);
+    d = fs_serve_load(s, path, data, len, &diags, &err);
+    if (!d) {
+        fs_diags_sort(&diags);
+        error_diags(rep, 409, "档案有错误，不能生成汇编：请先按下列问题改正并保存", &diags);
+        goto done;
+    }
+    err = fs_lib_bundle(s->lib, d, 0, &out, &len, &diags);
+    if (err != FS_OK) {
+        fs_diags_sort(&diags);
+        error_diags(rep, 500, "生成汇编失败", &diags);
+        goto done;
+    }
+    rep->status = 200;
+    rep->data = (char *)out;
+    rep->len = len;
+    out = NULL;
+    file = fs_printf("%.*s-申报材料汇编.pdf", (int)(n - 4), name);
+    document(rep, file, req->download);
+    free(file);
+done:
+    free(out);
+    free(data);
+    free(path);
+    fs_dossier_free(d);
+    fs_diags_clear(&diags);
+}
+
 /* GET /api/stats.pdf and .docx: every valid dossier of DIR. */
 static void stats(fs_serve *s, int docx, const fs_serve_req *req, fs_serve_reply *rep)
 {
@@ -422,6 +469,9 @@ void fs_serve_api(fs_serve *s, const fs_serve_req *req, fs_serve_reply *rep)
     } else if (strcmp(rest, "/new") == 0) {
         if (method(req, "POST", rep))
             create(s, name, rep);
+    } else if (strcmp(rest, "/bundle.pdf") == 0) {
+        if (method(req, "GET", rep))
+            bundle(s, name, req, rep);
     } else if (strncmp(rest, "/forms/", 7) == 0) {
         if (method(req, "GET", rep))
             form(s, name, rest + 7, req, rep);

@@ -557,6 +557,20 @@
       row.append(cell);
       forms.append(row);
     }
+    {
+      const url = fileUrl(ed.file) + '/bundle.pdf';
+      const name = ed.file.replace(/\.xml$/i, '') + '-申报材料汇编.pdf';
+      forms.append(h('tr', {}, h('td', { text: '申报材料汇编（表格和佐证材料）' }),
+        h('td', { class: 'num' },
+          h('button', { type: 'button', text: '预览', 'data-form': 'bundle', onclick: async () => {
+            if (ed.dirty && !(await saveFirst())) return;
+            preview(url, '申报材料汇编', name);
+          } }), ' ',
+          h('button', { type: 'button', text: 'PDF', 'data-download': 'bundle.pdf', onclick: async () => {
+            if (ed.dirty && !(await saveFirst())) return;
+            download(url + '?download=1', name);
+          } }))));
+    }
     const unk = dos.unknown();
     $('unknown').hidden = !unk.length;
     $('unknown').textContent = unk.length
