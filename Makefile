@@ -13,10 +13,37 @@ PKGS    := libxml-2.0 libzip harfbuzz-subset libdeflate libmicrohttpd libqpdf li
 OPT     ?= -O2 -g
 SRCDIRS := base model doc forms flow pdf docx bundle lib cli serve
 CFLAGS  += -std=gnu11 $(OPT) -Wall -Wextra -Isrc $(SRCDIRS:%=-Isrc/%) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += -lhpdf $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 B       ?= build
 
-LIBSRC  := $(filter-out src/cli/main.c,$(wildcard $(SRCDIRS:%=src/%/*.c)))
+# Linking (README, Performance: start-up).  Every shared object costs each
+# run its mapping and relocations, so:
+# - libxml2, liblzma and libdeflate are linked from Debian's static
+#   archives when they are installed.  Debian's libxml2.a was built with
+#   ICU; src/base/fs-noicu.c stands in for the few ICU calls (FS_ICU_V: the
+#   version suffix read from the archive), so ICU and libstdc++ stay out.
+# - libzip and HarfBuzz (with glib, graphite2, freetype, libcrypto …) are
+#   not linked at all: src/base/fs-lazy.c loads them on first use.
+# Without the static archives the shared libraries are linked as before.
+static_a = $(filter /%,$(shell $(CC) -print-file-name=$(1)))
+XML_A   := $(call static_a,libxml2.a)
+LZMA_A  := $(call static_a,liblzma.a)
+DEFL_A  := $(call static_a,libdeflate.a)
+soname   = $(shell objdump -p $(shell $(CC) -print-file-name=$(1)) 2>/dev/null | awk '/SONAME/ { print $$2 }')
+ZIP_SO  := $(call soname,libzip.so)
+HB_SO   := $(call soname,libharfbuzz-subset.so)
+ifneq ($(XML_A),)
+ICU_V   := $(shell nm $(XML_A) 2>/dev/null | sed -n 's/.* U ucnv_open_\([0-9][0-9]*\)$$/\1/p' | head -n 1)
+XML_LIBS := $(XML_A) $(if $(LZMA_A),$(LZMA_A),-llzma) -lz
+else
+XML_LIBS := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
+endif
+NOICU   := $(if $(ICU_V),$(B)/base/fs-noicu.o)
+LDLIBS  += $(NOICU) -lhpdf $(XML_LIBS) $(if $(DEFL_A),$(DEFL_A),-ldeflate) \
+           $(shell pkg-config --libs libmicrohttpd 2>/dev/null) -lz -lm
+$(B)/base/fs-noicu.o: CFLAGS += -DFS_ICU_V=$(ICU_V)
+$(B)/base/fs-lazy.o: CFLAGS += $(if $(ZIP_SO),-DFS_ZIP_SONAME='"$(ZIP_SO)"') $(if $(HB_SO),-DFS_HB_SONAME='"$(HB_SO)"')
+
+LIBSRC  := $(filter-out src/cli/main.c src/base/fs-noicu.c,$(wildcard $(SRCDIRS:%=src/%/*.c)))
 LIBOBJ  := $(LIBSRC:src/%.c=$(B)/%.o) $(B)/serve/fs-serve-web-data.o
 WEBFILES := $(wildcard src/serve/web/*)
 HEADERS := $(wildcard src/*.h src/*/*.h)
@@ -41,7 +68,7 @@ $(B)/serve/fs-serve-web-data.o: src/serve/fs-serve-web-data.S $(WEBFILES) | $(B)
 	@mkdir -p $(dir $@)
 	$(CC) -c -o $@ $<
 
-$(B)/libfivestar.a: $(LIBOBJ)
+$(B)/libfivestar.a: $(LIBOBJ) | $(NOICU)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/fivestar: $(B)/cli/main.o $(B)/libfivestar.a
