@@ -21,6 +21,7 @@
 #include "testutil.h"
 
 #include "fs-docx-private.h"
+#include "fs-zipw.h"
 
 #include <harfbuzz/hb.h>
 #include <harfbuzz/hb-ot.h>
@@ -1004,6 +1005,70 @@ START_TEST(test_package_embedded)
 }
 END_TEST
 
+/* fs-zipw: a compressible member is deflated, incompressible ones (and
+ * the empty one) stored, a non-ASCII name is fine; libzip reads them
+ * back with its consistency check, byte for byte; the same members give
+ * the same archive. */
+START_TEST(test_zip_writer)
+{
+    static const char *const names[] = {"a.xml", "noise.bin", "empty", "字体/字.txt"};
+    char text[4000], noise[3000];
+    const void *data[] = {text, noise, "", "宋体"};
+    size_t lens[] = {sizeof text, sizeof noise, 0, strlen("宋体")};
+    unsigned char *out[2] = {NULL, NULL};
+    size_t outlen[2] = {0, 0};
+    uint32_t x = 12345;
+    zip_error_t ze;
+    zip_source_t *src;
+    zip_t *za;
+
+    for (size_t i = 0; i < sizeof text; i++)
+        text[i] = "<w:p>fivestar</w:p>\n"[i % 20];
+    for (size_t i = 0; i < sizeof noise; i++) {
+        x = x * 1103515245u + 12345u;
+        noise[i] = (char)(x >> 23);
+    }
+    for (int k = 0; k < 2; k++) {
+        fs_zipw *z = fs_zipw_new(0, (1 << 5) | 1);
+
+        for (size_t i = 0; i < 4; i++)
+            ck_assert_int_eq(fs_zipw_add(z, names[i], data[i], lens[i], 6), 0);
+        ck_assert_int_eq(fs_zipw_finish(z, &out[k], &outlen[k]), 0);
+        fs_zipw_free(z);
+    }
+    ck_assert_uint_eq(outlen[0], outlen[1]);
+    ck_assert_int_eq(memcmp(out[0], out[1], outlen[0]), 0);
+
+    zip_error_init(&ze);
+    src = zip_source_buffer_create(out[0], outlen[0], 0, &ze);
+    ck_assert_ptr_nonnull(src);
+    za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+    ck_assert_msg(za != NULL, "not a zip: %s", zip_error_strerror(&ze));
+    ck_assert_int_eq(zip_get_num_entries(za, 0), 4);
+    for (size_t i = 0; i < 4; i++) {
+        zip_stat_t st;
+        zip_file_t *zf;
+        char buf[4096];
+
+        ck_assert_int_eq(zip_stat_index(za, i, 0, &st), 0);
+        ck_assert_str_eq(st.name, names[i]);
+        ck_assert_uint_eq(st.size, lens[i]);
+        ck_assert_int_eq(st.comp_method, i == 0 ? ZIP_CM_DEFLATE : ZIP_CM_STORE);
+        if (i == 0)
+            ck_assert_uint_lt(st.comp_size, lens[i] / 10);
+        zf = zip_fopen_index(za, i, 0);
+        ck_assert_ptr_nonnull(zf);
+        ck_assert_int_eq(zip_fread(zf, buf, sizeof buf), (zip_int64_t)lens[i]);
+        ck_assert_int_eq(memcmp(buf, data[i], lens[i]), 0);
+        zip_fclose(zf);
+    }
+    zip_close(za);
+    zip_error_fini(&ze);
+    free(out[0]);
+    free(out[1]);
+}
+END_TEST
+
 START_TEST(test_package_time_zone)
 {
     fs_diags d = {0};
@@ -1313,6 +1378,7 @@ int main(void)
     tcase_set_timeout(pk, 60);
     tcase_add_test(pk, test_package_embedded);
     tcase_add_test(pk, test_package_time_zone);
+    tcase_add_test(pk, test_zip_writer);
     tcase_add_test(pk, test_package_office_fonts);
     tcase_add_test(pk, test_song_substitute);
     suite_add_tcase(s, pk);
