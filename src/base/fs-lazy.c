@@ -1,18 +1,20 @@
 /*
- * fs-lazy.c - libzip and HarfBuzz, loaded on first use.
+ * fs-lazy.c - libzip, HarfBuzz and libmicrohttpd, loaded on first use.
  *
  * Every run of fivestar used to map 25 shared objects before main():
  * libzip pulls in libcrypto, HarfBuzz pulls in glib, graphite2, freetype,
- * libpng and brotli.  `--version`, `validate` and `score` need none of
- * them, and they cost about 1.5 ms of every start (README, Performance).
- * So fivestar does not link them: this file defines each libzip and
- * HarfBuzz function that fivestar (and its tests) call as a small
- * function of the same name and type (checked against zip.h and
- * hb-subset.h) that loads the library once with dlopen, thread-safely,
- * and calls the real function.
+ * libpng and brotli, libmicrohttpd pulls in GnuTLS and its nine
+ * libraries.  `--version`, `validate` and `score` need none of them, and
+ * they cost about 1.5 ms of every start (README, Performance).  So
+ * fivestar does not link them: this file defines each libzip, HarfBuzz
+ * and libmicrohttpd function that fivestar (and its tests) call as a
+ * small function of the same name and type (checked against zip.h,
+ * hb-subset.h and microhttpd.h) that loads the library once with dlopen,
+ * thread-safely, and calls the real function.
  *
  * A call to a function missing here fails at link time ("undefined
- * reference to zip_..."): add one line to ZIP_FUNCS or HB_FUNCS.  If the
+ * reference to zip_..."): add one line to ZIP_FUNCS, HB_FUNCS or
+ * MHD_FUNCS.  If the
  * library cannot be loaded at run time, fivestar says so in Chinese and
  * exits with status 70, as the dynamic loader would have refused to start
  * it before.
@@ -23,8 +25,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
 #include <hb-subset.h>
 #include <hb.h>
+#include <microhttpd.h>
 #include <zip.h>
 
 #ifndef FS_ZIP_SONAME
@@ -32,6 +39,9 @@
 #endif
 #ifndef FS_HB_SONAME
 #define FS_HB_SONAME "libharfbuzz-subset.so.0"
+#endif
+#ifndef FS_MHD_SONAME
+#define FS_MHD_SONAME "libmicrohttpd.so.12"
 #endif
 
 /* X(return type, name, (parameters), (arguments)) for functions returning
@@ -112,6 +122,17 @@
     X(hb_set_t *, hb_subset_input_unicode_set, (hb_subset_input_t *a), (a)) \
     X(hb_face_t *, hb_subset_or_fail, (hb_face_t *a, const hb_subset_input_t *b), (a, b))
 
+/* The two variadic functions of libmicrohttpd are written out below. */
+#define MHD_FUNCS(X, V) \
+    X(enum MHD_Result, MHD_add_response_header, (struct MHD_Response *a, const char *b, const char *c), (a, b, c)) \
+    X(struct MHD_Response *, MHD_create_response_from_buffer, (size_t a, void *b, enum MHD_ResponseMemoryMode c), (a, b, c)) \
+    V(MHD_destroy_response, (struct MHD_Response *a), (a)) \
+    X(const union MHD_DaemonInfo *, MHD_get_daemon_info, (struct MHD_Daemon *a, enum MHD_DaemonInfoType b, ...), (a, b)) \
+    X(const char *, MHD_lookup_connection_value, (struct MHD_Connection *a, enum MHD_ValueKind b, const char *c), (a, b, c)) \
+    X(enum MHD_Result, MHD_queue_response, (struct MHD_Connection *a, unsigned int b, struct MHD_Response *c), (a, b, c)) \
+    X(struct MHD_Daemon *, MHD_start_daemon_va, (unsigned int a, uint16_t b, MHD_AcceptPolicyCallback c, void *d, MHD_AccessHandlerCallback e, void *f, va_list g), (a, b, c, d, e, f, g)) \
+    V(MHD_stop_daemon, (struct MHD_Daemon *a), (a))
+
 /* Opens shared object SONAME (from Debian package PKG) for good, or tells
  * the user what to install and exits with 70. */
 static void *lazy_open(const char *soname, const char *pkg)
@@ -176,6 +197,21 @@ static void hb_load(void)
 #undef tab
 }
 
+static struct {
+    MHD_FUNCS(PTR_X, PTR_V)
+} mhd_tab;
+static pthread_once_t mhd_once = PTHREAD_ONCE_INIT;
+
+/* Loads libmicrohttpd and fills mhd_tab. */
+static void mhd_load(void)
+{
+    const char *so = FS_MHD_SONAME;
+    void *h = lazy_open(so, "libmicrohttpd12");
+#define tab mhd_tab
+    MHD_FUNCS(LOAD_X, LOAD_V)
+#undef tab
+}
+
 #define ZIP_X(r, n, p, a) r n p { pthread_once(&zip_once, zip_load); return zip_tab.n a; }
 #define ZIP_V(n, p, a) void n p { pthread_once(&zip_once, zip_load); zip_tab.n a; }
 ZIP_FUNCS(ZIP_X, ZIP_V)
@@ -183,3 +219,38 @@ ZIP_FUNCS(ZIP_X, ZIP_V)
 #define HB_X(r, n, p, a) r n p { pthread_once(&hb_once, hb_load); return hb_tab.n a; }
 #define HB_V(n, p, a) void n p { pthread_once(&hb_once, hb_load); hb_tab.n a; }
 HB_FUNCS(HB_X, HB_V)
+
+#define MHD_X(r, n, p, a) r n p { pthread_once(&mhd_once, mhd_load); return mhd_tab.n a; }
+#define MHD_V(n, p, a) void n p { pthread_once(&mhd_once, mhd_load); mhd_tab.n a; }
+MHD_X(enum MHD_Result, MHD_add_response_header, (struct MHD_Response *a, const char *b, const char *c), (a, b, c))
+MHD_X(struct MHD_Response *, MHD_create_response_from_buffer, (size_t a, void *b, enum MHD_ResponseMemoryMode c), (a, b, c))
+MHD_V(MHD_destroy_response, (struct MHD_Response *a), (a))
+MHD_X(const char *, MHD_lookup_connection_value, (struct MHD_Connection *a, enum MHD_ValueKind b, const char *c), (a, b, c))
+MHD_X(enum MHD_Result, MHD_queue_response, (struct MHD_Connection *a, unsigned int b, struct MHD_Response *c), (a, b, c))
+MHD_X(struct MHD_Daemon *, MHD_start_daemon_va, (unsigned int a, uint16_t b, MHD_AcceptPolicyCallback c, void *d, MHD_AccessHandlerCallback e, void *f, va_list g), (a, b, c, d, e, f, g))
+MHD_V(MHD_stop_daemon, (struct MHD_Daemon *a), (a))
+
+/* MHD_start_daemon: its options (the variadic part) go to the real
+ * MHD_start_daemon_va. */
+struct MHD_Daemon *MHD_start_daemon(unsigned int flags, uint16_t port,
+                                    MHD_AcceptPolicyCallback apc, void *apc_cls,
+                                    MHD_AccessHandlerCallback dh, void *dh_cls, ...)
+{
+    struct MHD_Daemon *d;
+    va_list ap;
+
+    pthread_once(&mhd_once, mhd_load);
+    va_start(ap, dh_cls);
+    d = mhd_tab.MHD_start_daemon_va(flags, port, apc, apc_cls, dh, dh_cls, ap);
+    va_end(ap);
+    return d;
+}
+
+/* MHD_get_daemon_info: libmicrohttpd reads no variadic argument for any
+ * information type (the "..." is reserved), so none is passed on. */
+const union MHD_DaemonInfo *MHD_get_daemon_info(struct MHD_Daemon *daemon,
+                                                enum MHD_DaemonInfoType info_type, ...)
+{
+    pthread_once(&mhd_once, mhd_load);
+    return mhd_tab.MHD_get_daemon_info(daemon, info_type);
+}
