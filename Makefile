@@ -21,9 +21,10 @@ B       ?= build
 #   archives when they are installed.  Debian's libxml2.a was built with
 #   ICU; src/base/fs-noicu.c stands in for the few ICU calls (FS_ICU_V: the
 #   version suffix read from the archive), so ICU and libstdc++ stay out.
-# - libzip, HarfBuzz and libmicrohttpd (with libcrypto, glib, graphite2,
-#   freetype, GnuTLS …) are not linked at all: src/base/fs-lazy.c loads
-#   them on first use.
+# - libzip, HarfBuzz, libmicrohttpd and libqpdf (with libcrypto, glib,
+#   graphite2, freetype, GnuTLS, libstdc++ …) are not linked at all:
+#   src/base/fs-lazy.c loads them on first use.  (libpng is linked: libhpdf
+#   needs it anyway.)
 # Without the static archives the shared libraries are linked as before.
 static_a = $(filter /%,$(shell $(CC) -print-file-name=$(1)))
 XML_A   := $(call static_a,libxml2.a)
@@ -33,6 +34,7 @@ soname   = $(shell objdump -p $(shell $(CC) -print-file-name=$(1)) 2>/dev/null |
 ZIP_SO  := $(call soname,libzip.so)
 HB_SO   := $(call soname,libharfbuzz-subset.so)
 MHD_SO  := $(call soname,libmicrohttpd.so)
+QPDF_SO := $(call soname,libqpdf.so)
 ifneq ($(XML_A),)
 ICU_V   := $(shell nm $(XML_A) 2>/dev/null | sed -n 's/.* U ucnv_open_\([0-9][0-9]*\)$$/\1/p' | head -n 1)
 XML_LIBS := $(XML_A) $(if $(LZMA_A),$(LZMA_A),-llzma) -lz
@@ -40,10 +42,12 @@ else
 XML_LIBS := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 endif
 NOICU   := $(if $(ICU_V),$(B)/base/fs-noicu.o)
-LDLIBS  += $(NOICU) -lhpdf $(XML_LIBS) $(if $(DEFL_A),$(DEFL_A),-ldeflate) -lz -lm
+LDLIBS  += $(NOICU) -lhpdf $(XML_LIBS) $(if $(DEFL_A),$(DEFL_A),-ldeflate) \
+           $(shell pkg-config --libs libpng 2>/dev/null) -lz -lm
 $(B)/base/fs-noicu.o: CFLAGS += -DFS_ICU_V=$(ICU_V)
 $(B)/base/fs-lazy.o: CFLAGS += $(if $(ZIP_SO),-DFS_ZIP_SONAME='"$(ZIP_SO)"') $(if $(HB_SO),-DFS_HB_SONAME='"$(HB_SO)"') \
-                              $(if $(MHD_SO),-DFS_MHD_SONAME='"$(MHD_SO)"')
+                              $(if $(MHD_SO),-DFS_MHD_SONAME='"$(MHD_SO)"') \
+                              $(if $(QPDF_SO),-DFS_QPDF_SONAME='"$(QPDF_SO)"')
 
 LIBSRC  := $(filter-out src/cli/main.c src/base/fs-noicu.c,$(wildcard $(SRCDIRS:%=src/%/*.c)))
 LIBOBJ  := $(LIBSRC:src/%.c=$(B)/%.o) $(B)/serve/fs-serve-web-data.o

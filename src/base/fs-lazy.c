@@ -1,20 +1,22 @@
 /*
- * fs-lazy.c - libzip, HarfBuzz and libmicrohttpd, loaded on first use.
+ * fs-lazy.c - libzip, HarfBuzz, libmicrohttpd and libqpdf, loaded on first
+ * use.
  *
  * Every run of fivestar used to map 25 shared objects before main():
  * libzip pulls in libcrypto, HarfBuzz pulls in glib, graphite2, freetype,
  * libpng and brotli, libmicrohttpd pulls in GnuTLS and its nine
- * libraries.  `--version`, `validate` and `score` need none of them, and
- * they cost about 1.5 ms of every start (README, Performance).  So
- * fivestar does not link them: this file defines each libzip, HarfBuzz
- * and libmicrohttpd function that fivestar (and its tests) call as a
- * small function of the same name and type (checked against zip.h,
- * hb-subset.h and microhttpd.h) that loads the library once with dlopen,
+ * libraries, libqpdf libstdc++, libjpeg and GnuTLS.  `--version`,
+ * `validate` and `score` need none of them, and they cost several
+ * milliseconds of every start (README, Performance).  So fivestar does
+ * not link them: this file defines each libzip, HarfBuzz, libmicrohttpd
+ * and libqpdf function that fivestar (and its tests) call as a small
+ * function of the same name and type (checked against zip.h, hb-subset.h,
+ * microhttpd.h and qpdf-c.h) that loads the library once with dlopen,
  * thread-safely, and calls the real function.
  *
  * A call to a function missing here fails at link time ("undefined
- * reference to zip_..."): add one line to ZIP_FUNCS, HB_FUNCS or
- * MHD_FUNCS.  If the
+ * reference to zip_..."): add one line to ZIP_FUNCS, HB_FUNCS, MHD_FUNCS
+ * or QPDF_FUNCS.  If the
  * library cannot be loaded at run time, fivestar says so in Chinese and
  * exits with status 70, as the dynamic loader would have refused to start
  * it before.
@@ -32,6 +34,7 @@
 #include <hb-subset.h>
 #include <hb.h>
 #include <microhttpd.h>
+#include <qpdf/qpdf-c.h>
 #include <zip.h>
 
 #ifndef FS_ZIP_SONAME
@@ -42,6 +45,9 @@
 #endif
 #ifndef FS_MHD_SONAME
 #define FS_MHD_SONAME "libmicrohttpd.so.12"
+#endif
+#ifndef FS_QPDF_SONAME
+#define FS_QPDF_SONAME "libqpdf.so.29"
 #endif
 
 /* X(return type, name, (parameters), (arguments)) for functions returning
@@ -133,6 +139,70 @@
     X(struct MHD_Daemon *, MHD_start_daemon_va, (unsigned int a, uint16_t b, MHD_AcceptPolicyCallback c, void *d, MHD_AccessHandlerCallback e, void *f, va_list g), (a, b, c, d, e, f, g)) \
     V(MHD_stop_daemon, (struct MHD_Daemon *a), (a))
 
+#define QPDF_FUNCS(X, V) \
+    X(QPDF_ERROR_CODE, qpdf_add_page, (qpdf_data a, qpdf_data b, qpdf_oh c, QPDF_BOOL d), (a, b, c, d)) \
+    V(qpdf_cleanup, (qpdf_data*a), (a)) \
+    X(QPDF_ERROR_CODE, qpdf_empty_pdf, (qpdf_data a), (a)) \
+    V(qpdf_force_pdf_version, (qpdf_data a, char const*b), (a, b)) \
+    X(unsigned char const*, qpdf_get_buffer, (qpdf_data a), (a)) \
+    X(size_t, qpdf_get_buffer_length, (qpdf_data a), (a)) \
+    X(qpdf_error, qpdf_get_error, (qpdf_data a), (a)) \
+    X(enum qpdf_error_code_e, qpdf_get_error_code, (qpdf_data a, qpdf_error b), (a, b)) \
+    X(char const*, qpdf_get_error_message_detail, (qpdf_data a, qpdf_error b), (a, b)) \
+    X(int, qpdf_get_num_pages, (qpdf_data a), (a)) \
+    X(qpdf_oh, qpdf_get_page_n, (qpdf_data a, size_t b), (a, b)) \
+    X(char const*, qpdf_get_pdf_version, (qpdf_data a), (a)) \
+    X(qpdf_oh, qpdf_get_root, (qpdf_data a), (a)) \
+    X(qpdf_oh, qpdf_get_trailer, (qpdf_data a), (a)) \
+    X(QPDF_BOOL, qpdf_has_error, (qpdf_data a), (a)) \
+    X(qpdf_data, qpdf_init, (void), ()) \
+    X(QPDF_ERROR_CODE, qpdf_init_write_memory, (qpdf_data a), (a)) \
+    X(QPDF_BOOL, qpdf_is_encrypted, (qpdf_data a), (a)) \
+    X(qpdf_oh, qpdf_make_indirect_object, (qpdf_data a, qpdf_oh b), (a, b)) \
+    X(QPDF_BOOL, qpdf_more_warnings, (qpdf_data a), (a)) \
+    X(qpdf_error, qpdf_next_warning, (qpdf_data a), (a)) \
+    V(qpdf_oh_append_item, (qpdf_data a, qpdf_oh b, qpdf_oh c), (a, b, c)) \
+    V(qpdf_oh_begin_dict_key_iter, (qpdf_data a, qpdf_oh b), (a, b)) \
+    X(qpdf_oh, qpdf_oh_copy_foreign_object, (qpdf_data a, qpdf_data b, qpdf_oh c), (a, b, c)) \
+    X(QPDF_BOOL, qpdf_oh_dict_more_keys, (qpdf_data a), (a)) \
+    X(char const*, qpdf_oh_dict_next_key, (qpdf_data a), (a)) \
+    X(qpdf_oh, qpdf_oh_get_array_item, (qpdf_data a, qpdf_oh b, int c), (a, b, c)) \
+    X(int, qpdf_oh_get_array_n_items, (qpdf_data a, qpdf_oh b), (a, b)) \
+    X(qpdf_oh, qpdf_oh_get_dict, (qpdf_data a, qpdf_oh b), (a, b)) \
+    X(long long, qpdf_oh_get_int_value, (qpdf_data a, qpdf_oh b), (a, b)) \
+    X(qpdf_oh, qpdf_oh_get_key, (qpdf_data a, qpdf_oh b, char const*c), (a, b, c)) \
+    X(double, qpdf_oh_get_numeric_value, (qpdf_data a, qpdf_oh b), (a, b)) \
+    X(QPDF_ERROR_CODE, qpdf_oh_get_page_content_data, (qpdf_data a, qpdf_oh b, unsigned char**c, size_t*d), (a, b, c, d)) \
+    X(QPDF_BOOL, qpdf_oh_is_array, (qpdf_data a, qpdf_oh b), (a, b)) \
+    X(QPDF_BOOL, qpdf_oh_is_dictionary, (qpdf_data a, qpdf_oh b), (a, b)) \
+    X(QPDF_BOOL, qpdf_oh_is_indirect, (qpdf_data a, qpdf_oh b), (a, b)) \
+    X(QPDF_BOOL, qpdf_oh_is_integer, (qpdf_data a, qpdf_oh b), (a, b)) \
+    X(QPDF_BOOL, qpdf_oh_is_null, (qpdf_data a, qpdf_oh b), (a, b)) \
+    X(QPDF_BOOL, qpdf_oh_is_number, (qpdf_data a, qpdf_oh b), (a, b)) \
+    X(QPDF_BOOL, qpdf_oh_is_stream, (qpdf_data a, qpdf_oh b), (a, b)) \
+    X(qpdf_oh, qpdf_oh_new_array, (qpdf_data a), (a)) \
+    X(qpdf_oh, qpdf_oh_new_dictionary, (qpdf_data a), (a)) \
+    X(qpdf_oh, qpdf_oh_new_integer, (qpdf_data a, long long b), (a, b)) \
+    X(qpdf_oh, qpdf_oh_new_name, (qpdf_data a, char const*b), (a, b)) \
+    X(qpdf_oh, qpdf_oh_new_null, (qpdf_data a), (a)) \
+    X(qpdf_oh, qpdf_oh_new_real_from_double, (qpdf_data a, double b, int c), (a, b, c)) \
+    X(qpdf_oh, qpdf_oh_new_stream, (qpdf_data a), (a)) \
+    X(qpdf_oh, qpdf_oh_new_unicode_string, (qpdf_data a, char const*b), (a, b)) \
+    X(qpdf_oh, qpdf_oh_parse, (qpdf_data a, char const*b), (a, b)) \
+    V(qpdf_oh_release_all, (qpdf_data a), (a)) \
+    V(qpdf_oh_replace_key, (qpdf_data a, qpdf_oh b, char const*c, qpdf_oh d), (a, b, c, d)) \
+    V(qpdf_oh_replace_stream_data, (qpdf_data a, qpdf_oh b, unsigned char const*c, size_t d, qpdf_oh e, qpdf_oh f), (a, b, c, d, e, f)) \
+    X(char const*, qpdf_oh_unparse_binary, (qpdf_data a, qpdf_oh b), (a, b)) \
+    X(QPDF_ERROR_CODE, qpdf_push_inherited_attributes_to_page, (qpdf_data a), (a)) \
+    X(QPDF_ERROR_CODE, qpdf_read_memory, (qpdf_data a, char const*b, char const*c, unsigned long long d, char const*e), (a, b, c, d, e)) \
+    V(qpdf_set_compress_streams, (qpdf_data a, QPDF_BOOL b), (a, b)) \
+    V(qpdf_set_deterministic_ID, (qpdf_data a, QPDF_BOOL b), (a, b)) \
+    V(qpdf_set_minimum_pdf_version, (qpdf_data a, char const*b), (a, b)) \
+    V(qpdf_set_object_stream_mode, (qpdf_data a, enum qpdf_object_stream_e b), (a, b)) \
+    V(qpdf_set_suppress_warnings, (qpdf_data a, QPDF_BOOL b), (a, b)) \
+    V(qpdf_silence_errors, (qpdf_data a), (a)) \
+    X(QPDF_ERROR_CODE, qpdf_write, (qpdf_data a), (a))
+
 /* Opens shared object SONAME (from Debian package PKG) for good, or tells
  * the user what to install and exits with 70. */
 static void *lazy_open(const char *soname, const char *pkg)
@@ -212,6 +282,21 @@ static void mhd_load(void)
 #undef tab
 }
 
+static struct {
+    QPDF_FUNCS(PTR_X, PTR_V)
+} qpdf_tab;
+static pthread_once_t qpdf_once = PTHREAD_ONCE_INIT;
+
+/* Loads libqpdf and fills qpdf_tab. */
+static void qpdf_load(void)
+{
+    const char *so = FS_QPDF_SONAME;
+    void *h = lazy_open(so, "libqpdf29");
+#define tab qpdf_tab
+    QPDF_FUNCS(LOAD_X, LOAD_V)
+#undef tab
+}
+
 #define ZIP_X(r, n, p, a) r n p { pthread_once(&zip_once, zip_load); return zip_tab.n a; }
 #define ZIP_V(n, p, a) void n p { pthread_once(&zip_once, zip_load); zip_tab.n a; }
 ZIP_FUNCS(ZIP_X, ZIP_V)
@@ -219,6 +304,12 @@ ZIP_FUNCS(ZIP_X, ZIP_V)
 #define HB_X(r, n, p, a) r n p { pthread_once(&hb_once, hb_load); return hb_tab.n a; }
 #define HB_V(n, p, a) void n p { pthread_once(&hb_once, hb_load); hb_tab.n a; }
 HB_FUNCS(HB_X, HB_V)
+
+/* qpdf-c.h declares qpdf_init() without "void". */
+qpdf_data qpdf_init(void);
+#define QPDF_X(r, n, p, a) r n p { pthread_once(&qpdf_once, qpdf_load); return qpdf_tab.n a; }
+#define QPDF_V(n, p, a) void n p { pthread_once(&qpdf_once, qpdf_load); qpdf_tab.n a; }
+QPDF_FUNCS(QPDF_X, QPDF_V)
 
 #define MHD_X(r, n, p, a) r n p { pthread_once(&mhd_once, mhd_load); return mhd_tab.n a; }
 #define MHD_V(n, p, a) void n p { pthread_once(&mhd_once, mhd_load); mhd_tab.n a; }
