@@ -19,6 +19,7 @@
  */
 #define _GNU_SOURCE
 #include "fs-pdf-private.h"
+#include "fs-pdf-deflate.h"
 #include "fs-pdfa.h"
 
 #include <math.h>
@@ -415,8 +416,10 @@ fs_error fs_pdf_render(const fs_doc *doc, const fs_fontset *fonts,
     }
     if (!he.code && fs_pdfa_apply(pdf, doc, diags) != FS_OK)
         goto done;
-    if (!he.code)
+    if (!he.code) {
+        fs_pdf_deflate_streams(pdf);    /* else libharu deflates them */
         HPDF_SaveToStream(pdf);
+    }
     if (he.code) {
         fs_diags_add(diags, doc->source_file, 0, FS_ERROR,
                      "libharu 出错：错误码 0x%04lX，详情 %lu",
