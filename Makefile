@@ -7,6 +7,11 @@
 #   make bench    benchmarks (speed and memory targets live here, not in tests)
 #   make fuzz     each libFuzzer target for FUZZ_SECONDS (default 60); clang
 #   make valgrind the test suite, and fivestar itself, under valgrind
+#   make lint     cppcheck over src/ and tests/ (inline suppressions give
+#                 their reason)
+#
+# Every build uses the picky warnings of PICKY; WERROR=1 (as CI sets it)
+# turns every warning into an error.
 
 CC      ?= cc
 PKGS    := libxml-2.0 libzip harfbuzz-subset libdeflate libmicrohttpd libqpdf libpng
@@ -14,6 +19,9 @@ OPT     ?= -O2 -g
 SRCDIRS := base model doc forms flow pdf docx bundle lib cli serve
 CFLAGS  += -std=gnu11 $(OPT) -Wall -Wextra -Isrc $(SRCDIRS:%=-Isrc/%) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 B       ?= build
+# The picky warnings every build uses; WERROR=1 (CI) makes them errors.
+PICKY   := -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wcast-qual -Wfloat-equal
+CFLAGS  += $(PICKY) $(if $(filter 1,$(WERROR)),-Werror)
 
 # Linking (README, Performance: start-up).  Every shared object costs each
 # run its mapping and relocations, so:
@@ -57,12 +65,12 @@ TESTSRC := $(wildcard tests/test-*.c)
 TESTBIN := $(TESTSRC:tests/%.c=$(B)/tests/%)
 SAMPLES := $(wildcard samples/*.xml)
 
-.PHONY: all deps deps-check deps-valgrind deps-fuzz deps-bench demo check test asan bench clean
+.PHONY: all deps deps-check deps-valgrind deps-fuzz deps-bench deps-lint demo check test asan bench lint clean
 all: fivestar
 
 deps:
 	@sh tools/deps.sh build
-deps-check deps-valgrind deps-fuzz deps-bench:
+deps-check deps-valgrind deps-fuzz deps-bench deps-lint:
 	@sh tools/deps.sh $(@:deps-%=%)
 
 $(B)/%.o: src/%.c $(HEADERS) | $(B)
@@ -164,6 +172,15 @@ valgrind: deps-valgrind $(B)/fivestar $(TESTBIN)
 	n=$$(grep -l 'ERROR SUMMARY' $(B)/valgrind/*.log | wc -l); \
 	echo "valgrind: $$n processes checked, $$(echo $$bad | wc -w) with errors"; \
 	[ $$st -eq 0 ] && [ -z "$$bad" ]
+
+# Static analysis.  A finding fails; a false one is silenced where it is,
+# with `cppcheck-suppress ID ; reason` on the line above.
+CPPCHECK := cppcheck --enable=warning,portability,performance --error-exitcode=1 \
+	--inline-suppr --quiet --std=c11 -D__GNUC__ -Isrc $(SRCDIRS:%=-Isrc/%) \
+	--template='{file}:{line}: {severity}: {message} [{id}]'
+
+lint: deps-lint
+	$(CPPCHECK) -j2 src tests
 
 demo: deps
 	@$(MAKE) --no-print-directory fivestar

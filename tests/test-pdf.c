@@ -357,8 +357,8 @@ START_TEST(test_doc_text)
     fs_cell *c = fs_row_add_cell(t, fs_table_add_row(t, 0, 0), 1, 1, FS_VALIGN_TOP);
 
     ck_assert(fabs(doc->page.width - 210) < 1e-9 && fabs(doc->page.height - 297) < 1e-9);
-    ck_assert(doc->page.top == 37 && doc->page.bottom == 35 &&
-              doc->page.left == 28 && doc->page.right == 26);
+    ck_assert(fs_exact_eq(doc->page.top, 37) && fs_exact_eq(doc->page.bottom, 35) &&
+              fs_exact_eq(doc->page.left, 28) && fs_exact_eq(doc->page.right, 26));
     ck_assert_int_eq(doc->page.pagenum, FS_PAGENUM_GBT9704);
     fs_cell_add_text(c, "第一段\n第二段\n\n第四段", FS_ALIGN_JUSTIFY, 2, FS_ROLE_KAI, 12, 42);
     ck_assert_uint_eq(c->nparas, 4);
@@ -369,9 +369,9 @@ START_TEST(test_doc_text)
     ck_assert_str_eq(c->paras[3].runs[0].text, "第四段");
     for (size_t i = 0; i < 4; i++) {
         ck_assert_int_eq(c->paras[i].align, FS_ALIGN_JUSTIFY);
-        ck_assert(c->paras[i].indent_chars == 2);
+        ck_assert(fs_exact_eq(c->paras[i].indent_chars, 2));
         ck_assert_int_eq(c->paras[i].runs[0].role, FS_ROLE_KAI);
-        ck_assert(c->paras[i].runs[0].size == 12);
+        ck_assert(fs_exact_eq(c->paras[i].runs[0].size, 12));
         ck_assert_int_eq(c->paras[i].runs[0].line, 42);
     }
     fs_cell_add_text(c, NULL, FS_ALIGN_LEFT, 0, FS_ROLE_SONG, 12, 0);
@@ -673,6 +673,7 @@ START_TEST(test_pagenums)
                 num = &ws[i];
         }
         ck_assert(first && last && num && first != last);
+        /* cppcheck-suppress nullPointer ; the ck_assert above ends the test when FIRST is NULL */
         ck_assert(first->y0 > BLOCK_BOTTOM);
         if (pg % 2)
             ck_assert_msg(fabs(last->x1 - (BLOCK_RIGHT - 14)) < 0.5, "odd: ends at %g", last->x1);
@@ -724,6 +725,7 @@ START_TEST(test_hygiene)
     out = run_ok(cmd);
     for (char *l = strstr(out, "\n---"); l && (l = strchr(l + 1, '\n')) && l[1];) {
         ck_assert_msg(strstr(l, " yes yes yes ") != NULL, "font not emb/sub/uni: %.80s", l + 1);
+        /* cppcheck-suppress [nullPointerRedundantCheck, nullPointerArithmeticRedundantCheck] ; the loop condition makes L non-NULL here */
         ck_assert_msg(strstr(l, "CID TrueType") != NULL, "%.80s", l + 1);
         fonts++;
     }

@@ -41,8 +41,13 @@ static inline char *tu_read(const char *path, size_t *len)
         return NULL;
     for (;;) {
         if (n + 4096 + 1 > cap) {
+            char *grown;
+
             cap = cap ? cap * 2 : 65536;
-            buf = realloc(buf, cap);
+            grown = realloc(buf, cap);
+            if (!grown)
+                abort();
+            buf = grown;
         }
         size_t r = fread(buf + n, 1, cap - n - 1, f);
         n += r;

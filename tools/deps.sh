@@ -7,6 +7,7 @@
 #   tools/deps.sh valgrind check's, plus valgrind
 #   tools/deps.sh fuzz    build's, plus clang and its libFuzzer runtime
 #   tools/deps.sh bench   build's, plus GNU time (peak memory)
+#   tools/deps.sh lint    build's, plus cppcheck
 #
 # It looks before it installs (pkg-config, headers, font files, commands),
 # says what it installs, and stops with a clear message when it is not root.
@@ -70,6 +71,8 @@ valgrind)
     need_cmd valgrind valgrind ;;
 bench)
     need_file /usr/bin/time time ;;
+lint)
+    need_cmd cppcheck cppcheck ;;
 esac
 
 # pkg-config alone can't find what it has not been installed with yet.

@@ -65,6 +65,15 @@ void fs_diags_sort(fs_diags *d);
 void fs_diags_print(const fs_diags *d, FILE *out);
 void fs_diags_clear(fs_diags *d);
 
+/* Are A and B the same number?  An exact comparison, for values that are
+ * copied, quantised or whole, never for results computed two ways (which
+ * need a tolerance); false when either is NaN, as A == B.  Spelled this way
+ * so that -Wfloat-equal flags every other exact comparison. */
+static inline int fs_exact_eq(double a, double b)
+{
+    return a <= b && a >= b;
+}
+
 /* ------------------------------------------------------------------------
  * Points are exact tenths: 4.5 points is 45.
  * ---------------------------------------------------------------------- */

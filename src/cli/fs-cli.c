@@ -38,7 +38,7 @@ int fs_cli_parse(int argc, char **argv, const char *const *spec,
                 a->files[a->nfiles++] = argv[i];
             break;
         }
-        for (size_t k = 0; spec[k] && k < FS_CLI_MAXOPT; k++) {
+        for (size_t k = 0; k < FS_CLI_MAXOPT && spec[k]; k++) {
             size_t n = strlen(spec[k]);
             int takes = spec[k][n - 1] == '=';
             if (strncmp(arg, spec[k], n - (size_t)takes) != 0 || arg[n - (size_t)takes] != '\0')

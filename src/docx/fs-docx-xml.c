@@ -27,7 +27,7 @@ void fs_dx_decl(fs_dx *x)
 void fs_dx_start(fs_dx *x, const char *name)
 {
     if (!x->err)
-        check(x, xmlTextWriterStartElement(x->w, BAD_CAST name));
+        check(x, xmlTextWriterStartElement(x->w, (const xmlChar *)name));
 }
 
 /* Closes the innermost open element ("<a/>" when it has no content). */
@@ -41,8 +41,8 @@ void fs_dx_end(fs_dx *x)
 void fs_dx_attr(fs_dx *x, const char *name, const char *value)
 {
     if (!x->err)
-        check(x, xmlTextWriterWriteAttribute(x->w, BAD_CAST name,
-                                             BAD_CAST value));
+        check(x, xmlTextWriterWriteAttribute(x->w, (const xmlChar *)name,
+                                             (const xmlChar *)value));
 }
 
 /* Adds attribute NAME with the decimal integer V. */
@@ -81,7 +81,7 @@ void fs_dx_text(fs_dx *x, const char *s, size_t n)
         if (xml_char_ok(cp))
             fs_buf_add(&b, start, (size_t)(p - start));
     }
-    check(x, xmlTextWriterWriteString(x->w, BAD_CAST b.s));
+    check(x, xmlTextWriterWriteString(x->w, (const xmlChar *)b.s));
     fs_buf_free(&b);
 }
 

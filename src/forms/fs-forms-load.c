@@ -419,7 +419,7 @@ static tpara parse_pattern(loader *ld, xmlNodePtr node, tstyle st,
             check_attrs(ld, c, "n underline");
             if (!attr_number(ld, c, "n", 1, 40, &n))
                 load_error(ld, c, "<blank> 缺少属性 n（空出的字数）");
-            else if (n != floor(n))
+            else if (!fs_exact_eq(n, floor(n)))
                 load_error(ld, c, "<blank> 的属性 n 应为整数");
             add_seg(&p, (tseg){SEG_BLANK, NULL, 0, (int)n,
                                attr_yesno(ld, c, "underline", 1)});
@@ -652,7 +652,7 @@ static tcell load_cell(loader *ld, xmlNodePtr node, const tstyle *row, unsigned 
     if (c.label)
         st.align = FS_ALIGN_CENTER;
     st = parse_style(ld, node, &st);
-    if (attr_number(ld, node, "span", 1, MAX_COLS, &span) && span != floor(span))
+    if (attr_number(ld, node, "span", 1, MAX_COLS, &span) && !fs_exact_eq(span, floor(span)))
         load_error(ld, node, "<%s> 的属性 span 应为整数", (const char *)node->name);
     c.span = (int)span;
     c.valign = parse_valign(ld, node, st.narrative ? FS_VALIGN_TOP : FS_VALIGN_CENTER);
@@ -948,7 +948,7 @@ static void load_stars(loader *ld, xmlNodePtr node, fs_forms *f)
             continue;
         }
         check_attrs(ld, c, "level");
-        if (!attr_number(ld, c, "level", 1, 5, &level) || level != floor(level)) {
+        if (!attr_number(ld, c, "level", 1, 5, &level) || !fs_exact_eq(level, floor(level))) {
             load_error(ld, c, "<star> 的属性 level 应为 1 到 5 的整数");
             continue;
         }

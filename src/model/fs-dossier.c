@@ -267,7 +267,7 @@ static void read_application(loader *ld, xmlNodePtr app)
         long n = whole_number(sec, 1, r ? (long)r->nsections : FS_MAX_SECTIONS);
         long sl = fs_xml_line(s);
 
-        if (n < 0) {
+        if (n < 1) {                    /* whole_number: -1 when invalid */
             ERR(ld, sl, "建设情况 section=\"%s\" 应为评定标准的部分编号 1–%zu",
                 sec ? sec : "", r ? r->nsections : (size_t)FS_MAX_SECTIONS);
         } else if (d->situation[n - 1].s) {

@@ -340,7 +340,7 @@ static void draw_spans(const fs_pdf_drawing *pd, const canvas *cv, size_t from,
 
         if (!font)
             continue;
-        if (s->face != face || s->size != size) {
+        if (s->face != face || !fs_exact_eq(s->size, size)) {
             HPDF_Page_SetFontAndSize(p, font, (HPDF_REAL)s->size);
             face = s->face;
             size = s->size;

@@ -182,13 +182,13 @@ static int seg_cmp(const void *a, const void *b)
 {
     const seg *x = a, *y = b;
 
-    if (x->w != y->w)
+    if (!fs_exact_eq(x->w, y->w))
         return x->w < y->w ? -1 : 1;
     if (x->vertical != y->vertical)
         return x->vertical - y->vertical;
-    if (x->at != y->at)
+    if (!fs_exact_eq(x->at, y->at))
         return x->at < y->at ? -1 : 1;
-    if (x->a != y->a)
+    if (!fs_exact_eq(x->a, y->a))
         return x->a < y->a ? -1 : 1;
     return (x->b > y->b) - (x->b < y->b);
 }
@@ -207,12 +207,12 @@ static void draw_rules(const rctx *rc, dpage *p, HPDF_Page page)
     for (size_t i = 0; i < p->nsg;) {
         seg s = p->sg[i++];
 
-        while (i < p->nsg && p->sg[i].w == s.w && p->sg[i].vertical == s.vertical &&
-               p->sg[i].at == s.at && p->sg[i].a <= s.b + 1e-3) {
+        while (i < p->nsg && fs_exact_eq(p->sg[i].w, s.w) && p->sg[i].vertical == s.vertical &&
+               fs_exact_eq(p->sg[i].at, s.at) && p->sg[i].a <= s.b + 1e-3) {
             s.b = dmax(s.b, p->sg[i].b);
             i++;
         }
-        if (s.w != cur_w) {
+        if (!fs_exact_eq(s.w, cur_w)) {
             if (cur_w >= 0)
                 HPDF_Page_Stroke(page);
             HPDF_Page_SetLineWidth(page, (HPDF_REAL)s.w);
@@ -246,12 +246,12 @@ static void draw_text(const rctx *rc, const dpage *p, HPDF_Page page)
 
         if (!font)
             continue;
-        if (s->face != face || s->size != size) {
+        if (s->face != face || !fs_exact_eq(s->size, size)) {
             HPDF_Page_SetFontAndSize(page, font, (HPDF_REAL)s->size);
             face = s->face;
             size = s->size;
         }
-        if (s->cs != cs) {
+        if (!fs_exact_eq(s->cs, cs)) {
             HPDF_Page_SetCharSpace(page, (HPDF_REAL)s->cs);
             cs = s->cs;
         }

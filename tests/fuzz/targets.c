@@ -219,7 +219,7 @@ static double span_width(const char *text, size_t start, size_t end, fuzz_measur
 static int same_width(double a, double b)
 {
     if (isinf(a) || isinf(b))
-        return a == b;
+        return fs_exact_eq(a, b);
     return fabs(a - b) <= 1e-9 * fmax(1, fmax(fabs(a), fabs(b)));
 }
 
