@@ -285,8 +285,13 @@ __attribute__((unused)) static tu_reply tu_http(int port, const char *method, co
     for (;;) {
         ssize_t k;
         if (n + 65536 + 1 > cap) {
+            char *grown;
+
             cap = cap ? cap * 2 : 131072;
-            buf = realloc(buf, cap);
+            grown = realloc(buf, cap);
+            if (!grown)
+                abort();
+            buf = grown;
         }
         k = recv(fd, buf + n, cap - n - 1, 0);
         if (k <= 0)
