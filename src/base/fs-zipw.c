@@ -102,6 +102,7 @@ int fs_zipw_add(fs_zipw *z, const char *name, const void *data, size_t len,
     if (level < 0 || level >= ZIP_LEVELS)
         level = 6;
     if (level > 0 && len > 1) {
+        /* cppcheck-suppress arrayIndexOutOfBoundsCond ; LEVEL < ZIP_LEVELS: clamped just above */
         if (!z->comp[level] &&
             !(z->comp[level] = libdeflate_alloc_compressor(level)))
             goto done;
