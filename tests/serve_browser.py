@@ -89,7 +89,8 @@ def main():
         driver.execute_cdp_cmd('Page.setDownloadBehavior', {'behavior': 'allow', 'downloadPath': downloads})
         run(driver, address, folder, downloads, ex)
         errors = [l for l in driver.get_log('browser')
-                  if l['level'] == 'SEVERE' and 'favicon' not in l['message']]
+                  if l['level'] == 'SEVERE' and 'favicon' not in l['message']
+                  and '409 (Conflict)' not in l['message']]   # the stale save, on purpose
         if errors:
             fail('errors in the browser console: %r' % errors)
     finally:
@@ -241,6 +242,29 @@ def run(driver, address, folder, downloads, ex):
         fail('the saved dossier scores ' + r.stdout)
     if SHOTS:
         shutil.copy(saved, SHOTS)
+
+    # Another program saves the file meanwhile: the page's next save is
+    # refused with a warning (its ETag is stale), then overwrites on request.
+    with open(saved, 'a', encoding='utf-8') as f:
+        f.write('<!-- 别处的修改 -->\n')
+    fill(by(By.ID, 'note-33'), '临时')
+    fill(by(By.ID, 'note-33'), '')
+    by(By.ID, 'save').click()
+    wait('the conflict warning', lambda: by(By.ID, 'conflict').is_displayed())
+    if '别处' not in by(By.ID, 'conflict-text').text:
+        fail('the conflict warning says ' + by(By.ID, 'conflict-text').text)
+    with open(saved, encoding='utf-8') as f:
+        if '别处的修改' not in f.read():
+            fail('the stale save changed the file')
+    shot(driver, 'conflict.png')
+    by(By.ID, 'force').click()
+    wait('saved over it', lambda: by(By.ID, 'status').text.startswith('已保存'))
+    with open(saved, encoding='utf-8') as f:
+        text = f.read()
+        if '别处的修改' in text:
+            fail('仍然保存 did not overwrite')
+        if '临时' in text:
+            fail('a note typed and cleared again stayed in the file')
 
     # Download the 评定标准 PDF; the same bytes as render of the saved file
     # and, since every field came through, as render of the example.

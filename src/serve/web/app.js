@@ -42,6 +42,20 @@
   ];
   const LIMIT_TEXT = 5000, LIMIT_NOTE = 500;
 
+  /* FN on every edit of the field EL: typing ('input') and changes made
+   * otherwise ('change': autofill, a cleared field), once per new value
+   * (bind after setting the field's first value). */
+  const onEdit = (el, fn) => {
+    let last = el.value;
+    const on = () => {
+      if (el.value === last) return;
+      last = el.value;
+      fn();
+    };
+    el.addEventListener('input', on);
+    el.addEventListener('change', on);
+  };
+
   /* ---------------------------------------------------------------- api */
 
   function status(text, bad) {
@@ -245,7 +259,7 @@
       c.textContent = n + ' / ' + limit + ' 字';
       c.classList.toggle('over', n > limit);
     };
-    input.addEventListener('input', upd);
+    onEdit(input, upd);
     upd();
     return c;
   }
@@ -257,7 +271,7 @@
     const input = o.area ? h('textarea', { id, rows: o.rows || 3 }) : h('input', { id, type: 'text', autocomplete: 'off' });
     if (o.placeholder) input.placeholder = o.placeholder;
     input.value = ed.dos.getText(get(false), !!o.area);
-    input.addEventListener('input', () => {
+    onEdit(input, () => {
       let el = get(false);
       if (!input.value.trim() && o.removeEmpty) {
         if (el) ed.dos.remove(el);
@@ -347,8 +361,8 @@
     const href = h('input', { type: 'text', placeholder: '文件路径（可不填）', 'aria-label': '佐证材料文件路径' });
     cap.value = ev.textContent.trim();
     href.value = ev.getAttribute('href') || '';
-    cap.addEventListener('input', () => { ed.dos.setText(ev, cap.value, false); changed(); });
-    href.addEventListener('input', () => {
+    onEdit(cap, () => { ed.dos.setText(ev, cap.value, false); changed(); });
+    onEdit(href, () => {
       if (href.value.trim()) ev.setAttribute('href', href.value.trim());
       else ev.removeAttribute('href');
       changed();
@@ -384,7 +398,7 @@
       input.classList.toggle('bad', !!p);
       input.setAttribute('aria-invalid', p ? 'true' : 'false');
     };
-    input.addEventListener('input', () => {
+    onEdit(input, () => {
       get(true).setAttribute('points', input.value.trim());
       check();
       changed();
@@ -402,7 +416,7 @@
     const noteId = 'note-' + it.number;
     const note = h('textarea', { id: noteId, rows: 1, placeholder: '自评说明（可不填，500 字以内）' });
     note.value = dos.getText(el0 && dos.child(el0, 'note'), true);
-    note.addEventListener('input', () => {
+    onEdit(note, () => {
       const s = get(true);
       let n = dos.child(s, 'note');
       if (!note.value.trim()) { if (n) dos.remove(n); }
@@ -452,10 +466,10 @@
     result.value = ev.getAttribute('result') || '';
     text.value = ev.textContent.trim();
     const setA = (name, v) => { if (v) ev.setAttribute(name, v); else ev.removeAttribute(name); changed(); };
-    date.addEventListener('input', () => setA('date', date.value.trim()));
+    onEdit(date, () => setA('date', date.value.trim()));
     stage.addEventListener('change', () => setA('stage', stage.value));
     result.addEventListener('change', () => setA('result', result.value));
-    text.addEventListener('input', () => { dos.setText(ev, text.value, false); changed(); });
+    onEdit(text, () => { dos.setText(ev, text.value, false); changed(); });
     const row = h('div', { class: 'ev' }, date, stage, result, text,
       h('button', { type: 'button', class: 'link', text: '删除', onclick: () => { dos.remove(ev); row.remove(); changed(); } }));
     field(date, () => (ev.parentNode ? ev : null), row);
@@ -685,7 +699,7 @@
         $('conflict').hidden = false;
         $('reload').focus();
       }
-      status('未保存：' + e.message, true);
+      status(e.status === 409 ? '未保存：此档案已在别处修改（见右侧）' : '未保存：' + e.message, true);
       return false;
     } finally {
       $('save').disabled = false;
