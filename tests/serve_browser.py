@@ -107,6 +107,13 @@ def main():
     print('serve_browser: ok')
 
 
+def by_id_label(driver, label):
+    for l in driver.find_elements(By.CSS_SELECTOR, '.field > label'):
+        if l.text == label:
+            return l.get_attribute('for')
+    return None
+
+
 def fill(el, text):
     el.clear()
     el.send_keys(text)
@@ -134,6 +141,11 @@ def run(driver, address, folder, downloads, ex):
     wait('the form', lambda: driver.find_elements(By.ID, 'score-33'))
     if not os.path.exists(os.path.join(folder, 'browser-test.xml')):
         fail('new did not create the file')
+    wait('the problems of the blank dossier',
+         lambda: len(driver.find_elements(By.CSS_SELECTOR, '#diags button.error')) > 33)
+    if driver.switch_to.active_element.get_attribute('id') != by_id_label(driver, '党组织名称（全称）'):
+        fail('a new dossier does not start in its first field')
+    shot(driver, 'new.png')
 
     org = ex.find('organization')
     labels = {'name': '党组织名称（全称）', 'unit': '申报单位', 'town': '镇街（单位）', 'members': '党员人数',

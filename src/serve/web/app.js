@@ -66,9 +66,20 @@
 
   /* fetch with the cookie; JSON errors become thrown Errors carrying the
    * status and the body. */
+  const OFFLINE = '无法连接 fivestar serve：它可能已经停止。请在终端重新运行 fivestar serve，用它显示的新地址打开。';
+
+  /* fetch, with a network failure said in Chinese. */
+  async function get(url, opts) {
+    try {
+      return await fetch(url, Object.assign({ credentials: 'same-origin' }, opts || {}));
+    } catch (e) {
+      throw new Error(OFFLINE);
+    }
+  }
+
   async function api(method, url, body, headers) {
-    const res = await fetch(url, {
-      method, body, credentials: 'same-origin',
+    const res = await get(url, {
+      method, body,
       headers: Object.assign(body !== undefined ? { 'Content-Type': 'application/xml; charset=utf-8' } : {}, headers || {}),
     });
     const type = res.headers.get('Content-Type') || '';
@@ -88,7 +99,7 @@
   /* Fetches URL as a file: an object URL of it, or throws with the
    * server's message. */
   async function blobOf(url) {
-    const res = await fetch(url, { credentials: 'same-origin' });
+    const res = await get(url);
     if (!res.ok) {
       let msg = '服务器回答 ' + res.status;
       try {
@@ -718,7 +729,7 @@
     document.title = file + ' · fivestar';
     status('正在打开 ' + file + ' ……');
     try {
-      const res = await fetch(fileUrl(file), { credentials: 'same-origin' });
+      const res = await get(fileUrl(file));
       if (!res.ok) throw new Error((await res.json()).error);
       const text = FS.decode(await res.arrayBuffer());
       const dos = new FS.Dossier(text);
@@ -731,6 +742,8 @@
       setDirty(false);
       status('');
       runCheck();
+      const first = $('fields').querySelector('input');
+      if (first && !first.value) first.focus();   // a new dossier: start typing
     } catch (e) {
       $('fields').replaceChildren(h('p', { class: 'error-text', text: '无法打开 ' + file + '：' + e.message }));
       status(e.message, true);
