@@ -10,6 +10,7 @@
  */
 #include "testutil.h"
 #include "fivestar.h"
+#include "fs-text.h"
 
 static const char *const samples[] = {
     "mingli-2018", "hengtai-2018", "dalang-social-2018", "minimal-2018",
@@ -235,6 +236,47 @@ static fs_dossier *load_sample(const char *sample, const fs_rubric **r,
     free(path);
     return d;
 }
+
+/* Is LINE (one line of pdftotext's output) a 孤字: a single CJK
+ * character, with at most closing punctuation after it? */
+static int orphan_line(const char *line)
+{
+    int chars = 0, cjk = 0;
+
+    while (*line) {
+        uint32_t cp = fs_utf8_next(&line);
+
+        if (cp == ' ' || cp == '\t' || cp == '\f' || fs_text_no_line_start(cp))
+            continue;
+        chars++;
+        cjk = fs_text_is_cjk(cp);
+    }
+    return chars == 1 && cjk;
+}
+
+/* No paragraph of any sample's forms ends in a line of one character
+ * (督。 alone under item 23, 记。 under item 8): the line before gives
+ * one up instead. */
+START_TEST(test_no_orphans)
+{
+    static const char *const files[] = {"评定标准.pdf", "申报表.pdf"};
+
+    render_samples();
+    for (size_t i = 0; i < NSAMPLES; i++)
+        for (size_t f = 0; f < 2; f++) {
+            char *pdf = path_of(samples[i], files[f]), *cmd, *out, *line, *save = NULL;
+
+            if (asprintf(&cmd, "pdftotext -raw '%s' -", pdf) < 0)
+                abort();
+            ck_assert_int_eq(tu_run(cmd, &out, NULL), 0);
+            for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+                ck_assert_msg(!orphan_line(line), "%s: a line of one character: %s", pdf, line);
+            free(out);
+            free(cmd);
+            free(pdf);
+        }
+}
+END_TEST
 
 START_TEST(test_scoresheet_text)
 {
@@ -745,6 +787,7 @@ static Suite *render_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_every_sample_renders);
     tcase_add_test(tc, test_scoresheet_text);
+    tcase_add_test(tc, test_no_orphans);
     tcase_add_test(tc, test_application_text);
     tcase_add_test(tc, test_byte_identical);
     tcase_add_test(tc, test_long_and_rare);

@@ -231,12 +231,102 @@ static size_t glyph_at(const size_t *off, size_t ng, size_t b)
     return lo;
 }
 
-/* Breaks the glyphs of PL into lines, one line at a time: the window
- * handed to fs_break_lines runs from the line's start past the point
+/* Breaks one line of PL starting at glyph S, AVAIL points wide less
+ * INDENT: the window handed to fs_break_lines runs from S past the point
  * where the line overflows plus WINDOW_EXTRA more characters (and the
  * spaces among them), which covers every gap the breaker may choose and
  * the characters it may hang.  TEXT (mutable, NUL-terminated) is the
- * paragraph and OFF the byte offset of each glyph. */
+ * paragraph, OFF the byte offset of each glyph, LINES scratch space.
+ * The line is glyphs [S, *G1), *WIDTH points wide; returns the glyph the
+ * next line starts at (always past S). */
+static size_t break_one(play *pl, char *text, const size_t *off, fs_lines *lines,
+                        size_t s, double avail, double indent, size_t *g1, double *width)
+{
+    double w = 0;
+    size_t e = s, extra = 0, next;
+    cursor cur = { pl->g + s, 0, 0 };
+    char saved;
+
+    while (e < pl->ng && w <= avail - indent + 1e-6)
+        w += pl->g[e++].w;
+    while (e < pl->ng && extra < WINDOW_EXTRA)
+        extra += !breaker_space(pl->g[e++].cp);
+    cur.n = e - s;
+    saved = text[off[e]];
+    text[off[e]] = '\0';
+    lines->n = 0;
+    fs_break_lines(text + off[s], avail, indent, measure_next, &cur, lines);
+    text[off[e]] = saved;
+
+    *g1 = glyph_at(off, pl->ng, off[s] + lines->v[0].end);
+    if (lines->n >= 2)
+        next = glyph_at(off, pl->ng, off[s] + lines->v[1].start);
+    else if (e == pl->ng)
+        next = pl->ng;
+    else {                              /* cannot happen; make progress */
+        next = *g1 > s ? *g1 : s + 1;
+        while (next < pl->ng && breaker_space(pl->g[next].cp))
+            next++;
+    }
+    if (*g1 <= s && next <= s)
+        *g1 = next = s + 1;
+    *width = lines->v[0].width;
+    return next;
+}
+
+/* Is line L of PL a 孤字: one CJK character, with at most the closing
+ * punctuation that may not start a line (督。 under a cell's text)? */
+static int orphan_line(const play *pl, const pline *l)
+{
+    int chars = 0, cjk = 0;
+
+    for (size_t i = l->g0; i < l->g1; i++) {
+        uint32_t cp = pl->g[i].cp;
+
+        if (breaker_space(cp) || fs_text_no_line_start(cp))
+            continue;
+        chars++;
+        cjk = fs_text_is_cjk(cp);
+    }
+    return chars == 1 && cjk;
+}
+
+/* Keeps the last line of PL from being a 孤字, as CJK typesetters do: the
+ * line before it gives up its last breakable unit, so that it is set a
+ * little looser (a justified line spreads its glyphs) and the last line
+ * holds two characters or more.  Nothing changes when the last two lines
+ * cannot be re-broken that way into two lines that fit. */
+static void avoid_orphan(play *pl, char *text, const size_t *off, fs_lines *lines)
+{
+    pline *prev, *last;
+    size_t g1, g1b, next;
+    double w, wb;
+    int first;
+
+    if (pl->nl < 2 || !orphan_line(pl, &pl->l[pl->nl - 1]))
+        return;
+    prev = &pl->l[pl->nl - 2];
+    last = &pl->l[pl->nl - 1];
+    first = pl->nl == 2;
+    next = break_one(pl, text, off, lines, prev->g0,
+                     prev->width - 0.01 + (first ? pl->indent : 0),
+                     first ? pl->indent : 0, &g1, &w);
+    if (g1 <= prev->g0 || g1 >= prev->g1 || next >= pl->ng)
+        return;
+    if (break_one(pl, text, off, lines, next, pl->avail, 0, &g1b, &wb) < pl->ng ||
+        g1b != pl->ng)
+        return;
+    pline a = { prev->g0, g1, w }, b = { next, g1b, wb };
+    if (orphan_line(pl, &b))
+        return;
+    *prev = a;
+    *last = b;
+}
+
+/* Breaks the glyphs of PL into lines, one line at a time (break_one),
+ * then keeps the last line from being a lone character (avoid_orphan).
+ * TEXT (mutable, NUL-terminated) is the paragraph and OFF the byte offset
+ * of each glyph. */
 static void break_para(play *pl, char *text, const size_t *off)
 {
     fs_lines lines = {0};
@@ -248,41 +338,16 @@ static void break_para(play *pl, char *text, const size_t *off)
         return;
     }
     while (s < pl->ng) {
-        double avail = pl->avail - (first ? pl->indent : 0), w = 0;
-        size_t e = s, extra = 0;
-        cursor cur = { pl->g + s, 0, 0 };
-        char saved;
+        size_t g1;
+        double w;
+        size_t next = break_one(pl, text, off, &lines, s, pl->avail,
+                                first ? pl->indent : 0, &g1, &w);
 
-        while (e < pl->ng && w <= avail + 1e-6)
-            w += pl->g[e++].w;
-        while (e < pl->ng && extra < WINDOW_EXTRA)
-            extra += !breaker_space(pl->g[e++].cp);
-        cur.n = e - s;
-        saved = text[off[e]];
-        text[off[e]] = '\0';
-        lines.n = 0;
-        fs_break_lines(text + off[s], pl->avail, first ? pl->indent : 0,
-                       measure_next, &cur, &lines);
-        text[off[e]] = saved;
-
-        size_t g1 = glyph_at(off, pl->ng, off[s] + lines.v[0].end);
-        size_t next;
-
-        if (lines.n >= 2)
-            next = glyph_at(off, pl->ng, off[s] + lines.v[1].start);
-        else if (e == pl->ng)
-            next = pl->ng;
-        else {                          /* cannot happen; make progress */
-            next = g1 > s ? g1 : s + 1;
-            while (next < pl->ng && breaker_space(pl->g[next].cp))
-                next++;
-        }
-        if (g1 <= s && next <= s)
-            g1 = next = s + 1;
-        push_line(pl, s, g1, lines.v[0].width);
+        push_line(pl, s, g1, w);
         s = next;
         first = 0;
     }
+    avoid_orphan(pl, text, off, &lines);
     fs_lines_free(&lines);
 }
 
