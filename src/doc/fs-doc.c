@@ -60,6 +60,9 @@ static void table_free(fs_table *t)
     }
     free(t->rows);
     free(t->widths);
+    if (t->continued)
+        cell_clear(t->continued);
+    free(t->continued);
     free(t);
 }
 
@@ -269,6 +272,14 @@ fs_para *fs_cell_add_para(fs_cell *c, fs_align align)
     p = &c->paras[c->nparas++];
     para_init(p, align);
     return p;
+}
+
+/* Returns the continuation text of T, creating it empty (see fs-doc.h). */
+fs_cell *fs_table_continued(fs_table *t)
+{
+    if (!t->continued)
+        t->continued = fs_xcalloc(1, sizeof *t->continued);
+    return t->continued;
 }
 
 /* Adds one paragraph per line of TEXT (split at every '\n'; NULL counts as

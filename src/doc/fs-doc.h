@@ -79,6 +79,11 @@ typedef struct fs_table {
     size_t nrows;
     double pad_x, pad_y;        /* cell padding, mm                        */
     double border;              /* line width, points                      */
+    fs_cell *continued;         /* paragraphs set above the repeated header
+                                   rows on every page the table goes on to
+                                   ("南城街道（续）"); owned, NULL: none.
+                                   Backends that cannot repeat text at a
+                                   page break may leave it out            */
 } fs_table;
 
 /* A drawing (fs-draw.h): boxes, arrows and texts laid out for one page. */
@@ -151,6 +156,9 @@ fs_row *fs_table_add_row(fs_table *t, unsigned flags, double min_height);
 fs_cell *fs_row_add_cell(fs_table *t, fs_row *r, int colspan, int rowspan,
                          fs_valign valign);
 fs_para *fs_cell_add_para(fs_cell *c, fs_align align);
+/* The continuation text of table T (see fs_table.continued), made empty
+ * on first use; owned by T. */
+fs_cell *fs_table_continued(fs_table *t);
 
 /* Adds the paragraphs of TEXT (one per line, as dossier-format.md says)
  * to a cell or to the document, each with the given indent and one run. */

@@ -10,7 +10,9 @@
 #include <string.h>
 
 /* Adds a 统计表 table to DOC: the header row (repeated on every page it
- * crosses) and one row per dossier of ROWS[FROM, TO). */
+ * crosses, under the town's heading with （续） where the template has
+ * one: X names the town's first row) and one row per dossier of
+ * ROWS[FROM, TO), each kept whole unless taller than a page. */
 static void roster_table(fs_doc *doc, const ttable *tt, bctx *x,
                          const fs_stats_row *rows, size_t from, size_t to)
 {
@@ -20,6 +22,8 @@ static void roster_table(fs_doc *doc, const ttable *tt, bctx *x,
     t->pad_x = tt->pad_x;
     t->pad_y = tt->pad_y;
     t->border = tt->border;
+    if (tt->has_group && tt->has_group_cont)
+        fs_form_text_emit((target){NULL, fs_table_continued(t)}, &tt->group_cont, x, 0);
     r = fs_table_add_row(t, FS_ROW_HEADER | FS_ROW_CANT_SPLIT, 0);
     for (size_t k = 0; k < tt->ncols; k++) {
         fs_cell *c = fs_row_add_cell(t, r, 1, 1, tt->head_valign);

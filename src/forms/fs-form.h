@@ -34,6 +34,7 @@ typedef struct fs_stats_row {
     const fs_rubric *r;
     fs_result_sheet s;
     int compliant;              /* 1 是, 0 否, -1 left blank               */
+    size_t town_rank;           /* fs_forms_town_rank of its 镇街           */
 } fs_stats_row;
 
 /* The figures under the 统计表. */
@@ -44,6 +45,12 @@ typedef struct fs_stats_summary {
     fs_tenths average;          /* mean self-assessed total, to a tenth    */
     int year_min, year_max;     /* assessment years (0 with no rows)       */
 } fs_stats_summary;
+
+/* The place of TOWN (a dossier's 镇街, e.g. 南城街道) in the 统计表's
+ * order of towns, the city's official order kept in the template's
+ * <towns>: smaller comes first.  Towns the template does not list share
+ * the rank of its <other/> (the end when absent). */
+size_t fs_forms_town_rank(const fs_forms *f, const char *town);
 
 /* Does the template have a 统计表 (<statistics>)? */
 int fs_forms_has_statistics(const fs_forms *f);

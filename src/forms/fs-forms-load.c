@@ -57,6 +57,7 @@ static void ttable_free(ttable *t)
         tpara_free(&t->vals[c]);
     }
     tpara_free(&t->group);
+    tpara_free(&t->group_cont);
     free(t->yes);
     free(t->no);
     free(t->no_star);
@@ -97,6 +98,9 @@ void fs_forms_free(fs_forms *f)
     tform_free(&f->index);
     for (int i = 0; i < 6; i++)
         free(f->stars[i]);
+    for (size_t i = 0; i < f->ntowns; i++)
+        free(f->towns[i]);
+    free(f->towns);
     free(f->path);
     free(f->id);
     free(f);
@@ -817,10 +821,20 @@ static void load_roster(loader *ld, xmlNodePtr node, tform *f, int index)
             free(value);
         } else if (!index && is_elem(c, "group")) {
             tstyle gs = st;
-            check_attrs(ld, c, STYLE_ATTRS);
+            char *cont = fs_xml_attr(c, "continued");
+            check_attrs(ld, c, STYLE_ATTRS " continued");
             tpara_free(&t->group);
             t->group = parse_pattern(ld, c, parse_style(ld, c, &gs), CTX_GROUP, 0);
             t->has_group = 1;
+            tpara_free(&t->group_cont);
+            t->has_group_cont = 0;
+            if (cont) {
+                t->group_cont.st = t->group.st;
+                t->group_cont.st.before = 0;
+                parse_text(ld, c, cont, CTX_GROUP, &t->group_cont);
+                t->has_group_cont = 1;
+            }
+            free(cont);
         } else {
             load_error(ld, c, "<%s> 中不能有 <%s>", (const char *)node->name,
                        (const char *)c->name);
@@ -961,6 +975,70 @@ static void load_stars(loader *ld, xmlNodePtr node, fs_forms *f)
     }
 }
 
+/* <towns>: the order of towns in the 统计表, as the city lists them
+ * (街道, 镇, 功能区, 市直管): each <town> is a name a dossier's 镇街
+ * starts with (南城 for 南城街道); <other/> says where towns not listed
+ * go (at the end when absent). */
+static void load_towns(loader *ld, xmlNodePtr node, fs_forms *f)
+{
+    int other = 0;
+
+    check_attrs(ld, node, "");
+    for (xmlNodePtr c = node->children; c; c = c->next) {
+        char *t, *name;
+
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (is_elem(c, "other")) {
+            if (other++)
+                load_error(ld, c, "<towns> 中只能有一个 <other/>");
+            f->other_rank = f->ntowns;
+            continue;
+        }
+        if (!is_elem(c, "town")) {
+            load_error(ld, c, "<towns> 中只能有 <town> 和 <other/>");
+            continue;
+        }
+        check_attrs(ld, c, "");
+        t = fs_xml_text(c);
+        name = fs_text_trim(t);
+        free(t);
+        if (!*name) {
+            load_error(ld, c, "<town> 是空的");
+            free(name);
+            continue;
+        }
+        f->towns = fs_xrealloc(f->towns, (f->ntowns + 1) * sizeof *f->towns);
+        f->towns[f->ntowns++] = name;
+    }
+    if (!other)
+        f->other_rank = f->ntowns;
+}
+
+/* The place of TOWN (a dossier's 镇街) in F's order of towns: the index
+ * of the listed name it starts with (the longest, if several do), else
+ * the place of <other/>; a leading 东莞市 or 东莞 is passed over (东莞
+ * 滨海湾新区).  Towns that share a rank are ordered by their
+ * names by the caller. */
+size_t fs_forms_town_rank(const fs_forms *f, const char *town)
+{
+    size_t best = f->other_rank, len = 0;
+
+    if (town && strncmp(town, "东莞市", strlen("东莞市")) == 0)
+        town += strlen("东莞市");
+    else if (town && strncmp(town, "东莞", strlen("东莞")) == 0)
+        town += strlen("东莞");
+    for (size_t i = 0; town && i < f->ntowns; i++) {
+        size_t n = strlen(f->towns[i]);
+
+        if (n > len && strncmp(town, f->towns[i], n) == 0) {
+            best = i < f->other_rank ? i : i + 1;
+            len = n;
+        }
+    }
+    return best;
+}
+
 /* Reads the forms template PATH (safely: no DTD, entity or network; at
  * most 1 MiB) and checks what the schema cannot: widths against the text
  * block, row spans, placeholders, column roles.  Every problem goes to
@@ -1002,6 +1080,8 @@ fs_forms *fs_forms_load(const char *path, fs_diags *diags, fs_error *err)
             load_page(&ld, c, &f->page);
         else if (is_elem(c, "stars"))
             load_stars(&ld, c, f);
+        else if (is_elem(c, "towns") && !f->towns)
+            load_towns(&ld, c, f);
         else if (is_elem(c, "scoresheet") && !sheet)
             sheet = c;
         else if (is_elem(c, "application") && !app)

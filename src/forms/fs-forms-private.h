@@ -119,8 +119,11 @@ typedef struct ttable {
     size_t nrows;
     /* <roster>: HEADS, HEAD_VALIGN and BODY_VALIGN as for <scores> */
     tpara vals[MAX_COLS];       /* a dossier's cell of each column         */
-    tpara group;                /* the row before each town's rows         */
+    tpara group;                /* the heading above each town's rows      */
     int has_group;
+    tpara group_cont;           /* that heading on the pages a town's rows
+                                   go on to: {town}（续）                  */
+    int has_group_cont;
     char *yes, *no, *no_star;   /* 是否达标 是 / 否, 已获评的星级 none;
                                    <evidence>: 缺失, 无文件, 未附          */
     /* <evidence>: HEADS, HEAD_VALIGN, BODY, BODY_VALIGN as for <scores> */
@@ -162,6 +165,9 @@ struct fs_forms {
     tform sheet, app, stats, index;
     int has_stats;              /* the template has <statistics>           */
     int has_index;              /* the template has <evidence-index>       */
+    char **towns;               /* <towns>: the 统计表's order of towns     */
+    size_t ntowns;
+    size_t other_rank;          /* where towns not listed go (<other/>)    */
 };
 
 /* ------------------------------------------------------------------------

@@ -44,9 +44,10 @@ fs_form_builder *fs_forms_table_builder(const fs_form_entry *form);
  * from the rubric's threshold for the star level held, else blank with a
  * warning in DIAGS naming the dossier (fs-stats.c). */
 void fs_stats_row_init(fs_stats_row *row, const fs_dossier *d, fs_diags *diags);
-/* Sorts ROWS by town, then name (code point order: the same on every
- * machine, whatever the locale), then file name. */
-void fs_stats_sort(fs_stats_row *rows, size_t n);
+/* Sorts ROWS by town in the official order of FORMS' <towns> (NULL: none),
+ * towns of one rank by name, then by organisation, then file name (code
+ * point order: the same on every machine, whatever the locale). */
+void fs_stats_sort(fs_stats_row *rows, size_t n, const fs_forms *forms);
 /* The figures under the table: counts per star level held, 是否达标
  * counts, the mean total (rounded half up to a tenth), the years. */
 void fs_stats_summarise(const fs_stats_row *rows, size_t n, fs_stats_summary *sum);

@@ -42,11 +42,14 @@ static const char *town_of(const fs_stats_row *r)
     return r->d->town.s ? r->d->town.s : "";
 }
 
-/* qsort order: town, name, file. */
+/* qsort order: the town's rank, town, name, file. */
 static int row_cmp(const void *a, const void *b)
 {
     const fs_stats_row *x = a, *y = b;
-    int c = strcmp(town_of(x), town_of(y));
+    int c = x->town_rank < y->town_rank ? -1 : x->town_rank > y->town_rank;
+
+    if (!c)
+        c = strcmp(town_of(x), town_of(y));
 
     if (!c)
         c = strcmp(x->d->name.s ? x->d->name.s : "", y->d->name.s ? y->d->name.s : "");
@@ -56,8 +59,10 @@ static int row_cmp(const void *a, const void *b)
 }
 
 /* Sorts ROWS; see fs-lib-private.h. */
-void fs_stats_sort(fs_stats_row *rows, size_t n)
+void fs_stats_sort(fs_stats_row *rows, size_t n, const fs_forms *forms)
 {
+    for (size_t i = 0; i < n; i++)
+        rows[i].town_rank = forms ? fs_forms_town_rank(forms, town_of(&rows[i])) : 0;
     if (n > 1)
         qsort(rows, n, sizeof *rows, row_cmp);
 }
@@ -134,7 +139,7 @@ fs_doc *fs_stats_build(fs_lib *lib, const fs_dossier *const *d, size_t n,
     rows = fs_xcalloc(n, sizeof *rows);
     for (size_t i = 0; i < n; i++)
         fs_stats_row_init(&rows[i], d[i], diags);
-    fs_stats_sort(rows, n);
+    fs_stats_sort(rows, n, fs_lib_forms(lib, rows[0].r, diags, err));
     doc = fs_stats_doc(lib, rows, n, name, diags, err);
     free(rows);
     return doc;

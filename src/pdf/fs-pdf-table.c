@@ -220,15 +220,30 @@ static void place_headers(tpag *tp)
         row_place(tp, r, tp->tl->rows[r].h);
 }
 
+/* Sets the table's continuation text (fs_table.continued: "南城街道（续）")
+ * at the cursor, across the text block. */
+static void place_continued(rctx *rc, const fs_cell *cont)
+{
+    for (size_t i = 0; cont && i < cont->nparas; i++) {
+        play pl;
+
+        fs_pdf_layout_para(rc, &cont->paras[i], rc->right - rc->left, &pl);
+        fs_pdf_layout_place_para(rc, &pl);
+        fs_pdf_layout_para_free(&pl);
+    }
+}
+
 /* Ends the table's part on this page and starts the next page: parts of
  * labelled groups are first made tall enough for their labels, then the
- * header rows are repeated and the groups' parts start anew. */
+ * continuation text and the header rows are repeated and the groups'
+ * parts start anew. */
 static void table_break(tpag *tp)
 {
     rctx *rc = tp->rc;
 
     stretch_last(tp, groups_short(tp, 0, 1));
     fs_pdf_layout_new_page(rc);
+    place_continued(rc, tp->tl->t->continued);
     if (tp->tl->rep_head)
         place_headers(tp);
     tp->body_top = rc->y;
