@@ -585,7 +585,8 @@ START_TEST(test_sectpr_xml)
     /* GB/T 9704: 37/26/35/28 mm; the footer distance puts the top of the
      * page number's 14 pt line 7 mm under the text block: 28 mm - 14 pt. */
     frag_open(&f);
-    fs_docx_document_write_sectpr(&f.x, &doc->page, "rId4", "rId5");
+    fs_docx_hf hf = {"rId4", "rId5", NULL, NULL};
+    fs_docx_document_write_sectpr(&f.x, &doc->page, &hf);
     frag_check(&f, "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId4\"/>"
                "<w:footerReference w:type=\"even\" r:id=\"rId5\"/>"
                "<w:pgSz w:w=\"11906\" w:h=\"16838\"/>"

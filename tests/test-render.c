@@ -34,7 +34,10 @@ static void render_samples(void)
 }
 
 /* Text of PDF with all white space removed (pdftotext breaks lines inside
- * table cells); *ERR receives pdftotext's standard error. */
+ * table cells) and without the running heads of pages 2 … (a line that
+ * ends in （续）: test_running_head checks them), so that a narrative
+ * flowing over a page break reads on; *ERR receives pdftotext's standard
+ * error. */
 static char *pdf_text(const char *pdf, char **err)
 {
     char *cmd, *out, *t;
@@ -46,9 +49,17 @@ static char *pdf_text(const char *pdf, char **err)
     ck_assert_int_eq(tu_run(cmd, &out, err), 0);
     free(cmd);
     t = malloc(strlen(out) + 1);
-    for (const char *p = out; *p; p++)
+    for (const char *p = out; *p; p++) {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p), c = strlen("（续）");
+
+        if ((p == out || p[-1] == '\n') && len >= c && memcmp(p + len - c, "（续）", c) == 0) {
+            p += len - 1;
+            continue;
+        }
         if (*p != ' ' && *p != '\n' && *p != '\f' && *p != '\t' && *p != '\r')
             t[k++] = *p;
+    }
     t[k] = '\0';
     free(out);
     return t;
@@ -73,11 +84,12 @@ static void assert_contains(const char *hay, const char *needle, const char *wha
     free(n);
 }
 
-/* Is [FROM, TO) nothing, or a page break: at most 300 bytes holding the
- * page number "— N —" (and the labels and header rows repeated after it)? */
+/* Is [FROM, TO) nothing, or a page break: at most 600 bytes holding the
+ * page number "— N —" (and the running head of the next page, the labels
+ * and header rows repeated after it)? */
 static int page_gap(const char *from, const char *to)
 {
-    return to == from || (to > from && to - from <= 300 && memmem(from, (size_t)(to - from), "—", 3));
+    return to == from || (to > from && to - from <= 600 && memmem(from, (size_t)(to - from), "—", 3));
 }
 
 /* A narrative may flow over pages, where the page number and the repeated
@@ -274,6 +286,83 @@ START_TEST(test_no_orphans)
             free(out);
             free(cmd);
             free(pdf);
+        }
+}
+END_TEST
+
+/* Removes every U+3000 (ideographic space) from S, in place. */
+static void drop_ideographic_spaces(char *s)
+{
+    char *w = s;
+
+    for (const char *r = s; *r;)
+        if (strncmp(r, "\u3000", 3) == 0)
+            r += 3;
+        else
+            *w++ = *r++;
+    *w = '\0';
+}
+
+/* Pages after the first carry the branch's name and the form, small, at
+ * their head (PDF) or in the header of pages 2 … (DOCX, w:titlePg with an
+ * empty first-page header), so that loose pages can be matched. */
+START_TEST(test_running_head)
+{
+    static const char *const forms[] = {"评定标准", "申报表"};
+
+    render_samples();
+    for (size_t i = 0; i < NSAMPLES; i++)
+        for (size_t f = 0; f < 2; f++) {
+            fs_rubric_cache *cache = fs_rubric_cache_new();
+            const fs_rubric *r;
+            fs_dossier *d = load_sample(samples[i], &r, cache);
+            char *file, *pdf, *docx, *cmd, *p1, *p2, *hdr, *doc, *head;
+
+            if (asprintf(&file, "%s.pdf", forms[f]) < 0 ||
+                asprintf(&head, "%s%s（续）", d->name.s, forms[f]) < 0)
+                abort();
+            pdf = path_of(samples[i], file);
+            if (asprintf(&cmd, "pdftotext -f 1 -l 1 '%s' -", pdf) < 0)
+                abort();
+            ck_assert_int_eq(tu_run(cmd, &p1, NULL), 0);
+            free(cmd);
+            if (asprintf(&cmd, "pdftotext -raw -f 2 -l 2 '%s' -", pdf) < 0)
+                abort();
+            ck_assert_int_eq(tu_run(cmd, &p2, NULL), 0);
+            free(cmd);
+            ck_assert_msg(!strstr(p1, "（续）"), "%s: page 1 has a running head", pdf);
+            if (*p2) {
+                char *sq = squeeze(p2);
+
+                drop_ideographic_spaces(sq);
+                ck_assert_msg(strstr(sq, head), "%s: page 2 lacks \"%s\"", pdf, head);
+                free(sq);
+            }
+            free(file);
+            if (asprintf(&file, "%s.docx", forms[f]) < 0)
+                abort();
+            docx = path_of(samples[i], file);
+            if (asprintf(&cmd, "unzip -p '%s' word/header1.xml", docx) < 0)
+                abort();
+            ck_assert_int_eq(tu_run(cmd, &hdr, NULL), 0);
+            free(cmd);
+            ck_assert_msg(strstr(hdr, d->name.s) && strstr(hdr, "（续）"), "%s: header1", docx);
+            if (asprintf(&cmd, "unzip -p '%s' word/document.xml", docx) < 0)
+                abort();
+            ck_assert_int_eq(tu_run(cmd, &doc, NULL), 0);
+            ck_assert_ptr_nonnull(strstr(doc, "<w:titlePg/>"));
+            ck_assert_ptr_nonnull(strstr(doc, "w:headerReference w:type=\"first\""));
+            free(cmd);
+            free(doc);
+            free(hdr);
+            free(docx);
+            free(file);
+            free(head);
+            free(p1);
+            free(p2);
+            free(pdf);
+            fs_dossier_free(d);
+            fs_rubric_cache_free(cache);
         }
 }
 END_TEST
@@ -788,6 +877,7 @@ static Suite *render_suite(void)
     tcase_add_test(tc, test_every_sample_renders);
     tcase_add_test(tc, test_scoresheet_text);
     tcase_add_test(tc, test_no_orphans);
+    tcase_add_test(tc, test_running_head);
     tcase_add_test(tc, test_application_text);
     tcase_add_test(tc, test_byte_identical);
     tcase_add_test(tc, test_long_and_rare);

@@ -110,6 +110,9 @@ void fs_doc_free(fs_doc *doc)
         }
     }
     free(doc->blocks);
+    if (doc->running)
+        cell_clear(doc->running);
+    free(doc->running);
     free(doc->title);
     free(doc->author);
     free(doc->subject);
@@ -280,6 +283,14 @@ fs_cell *fs_table_continued(fs_table *t)
     if (!t->continued)
         t->continued = fs_xcalloc(1, sizeof *t->continued);
     return t->continued;
+}
+
+/* Returns the running head of DOC, creating it empty (see fs-doc.h). */
+fs_cell *fs_doc_running(fs_doc *doc)
+{
+    if (!doc->running)
+        doc->running = fs_xcalloc(1, sizeof *doc->running);
+    return doc->running;
 }
 
 /* Adds one paragraph per line of TEXT (split at every '\n'; NULL counts as

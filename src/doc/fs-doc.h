@@ -125,6 +125,10 @@ typedef struct fs_doc {
     char *source_file;          /* the dossier, for warnings               */
     fs_block *blocks;
     size_t nblocks;
+    fs_cell *running;           /* paragraphs set small at the head of
+                                   every page but the first (the branch's
+                                   name, so that loose pages can be
+                                   matched); owned, NULL: none             */
     const struct fs_pdfa *pdfa; /* PDF/A-1b settings (fs-pdfa.h), not owned;
                                    NULL: a plain PDF                       */
     int page_offset;            /* the PDF numbers its pages from
@@ -159,6 +163,9 @@ fs_para *fs_cell_add_para(fs_cell *c, fs_align align);
 /* The continuation text of table T (see fs_table.continued), made empty
  * on first use; owned by T. */
 fs_cell *fs_table_continued(fs_table *t);
+/* The running head of DOC (see fs_doc.running), made empty on first use;
+ * owned by DOC. */
+fs_cell *fs_doc_running(fs_doc *doc);
 
 /* Adds the paragraphs of TEXT (one per line, as dossier-format.md says)
  * to a cell or to the document, each with the given indent and one run. */

@@ -19,20 +19,17 @@
 
 struct fs_docx_document {
     const fs_docx_ctx *c;
-    const char *odd_rid, *even_rid;
+    fs_docx_hf hf;
 };
 
-/* A document writer for C; the footer ids are borrowed.  Free it with
- * fs_docx_document_free. */
-fs_docx_document *fs_docx_document_new(const fs_docx_ctx *c,
-                                       const char *odd_rid,
-                                       const char *even_rid)
+/* A document writer for C; the header and footer ids of HF are borrowed.
+ * Free it with fs_docx_document_free. */
+fs_docx_document *fs_docx_document_new(const fs_docx_ctx *c, fs_docx_hf hf)
 {
     fs_docx_document *self = fs_xcalloc(1, sizeof *self);
 
     self->c = c;
-    self->odd_rid = odd_rid;
-    self->even_rid = even_rid;
+    self->hf = hf;
     return self;
 }
 
@@ -335,10 +332,10 @@ static void write_w_tbl(fs_dx *x, const fs_docx_ctx *c, const fs_table *t)
  * The section.
  * ---------------------------------------------------------------------- */
 
-/* Write a <w:footerReference> element. */
-static void write_w_footerReference(fs_dx *x, const char *type, const char *rid)
+/* Write a <w:NAME> (headerReference, footerReference) element. */
+static void write_w_reference(fs_dx *x, const char *name, const char *type, const char *rid)
 {
-    fs_dx_start(x, "w:footerReference");
+    fs_dx_start(x, name);
     fs_dx_attr(x, "w:type", type);
     fs_dx_attr(x, "r:id", rid);
     fs_dx_end(x);
@@ -355,11 +352,13 @@ static void write_w_pgSz(fs_dx *x, const fs_page_setup *pg)
     fs_dx_end(x);
 }
 
-/* Write the <w:pgMar> element: the model's margins, a header distance of
- * 15 mm (there is no header) and the footer distance of the page number. */
-static void write_w_pgMar(fs_dx *x, const fs_page_setup *pg)
+/* Write the <w:pgMar> element: the model's margins, a header distance
+ * that sets a running head's small line about 4 mm above the text block
+ * as the PDF does (15 mm without one) and the footer distance of the
+ * page number. */
+static void write_w_pgMar(fs_dx *x, const fs_page_setup *pg, int head)
 {
-    long top = fs_dx_mm(pg->top), header = fs_dx_mm(15);
+    long top = fs_dx_mm(pg->top), header = fs_dx_mm(head ? pg->top - 8.5 : 15);
 
     fs_dx_start(x, "w:pgMar");
     fs_dx_attr_int(x, "w:top", top);
@@ -372,18 +371,31 @@ static void write_w_pgMar(fs_dx *x, const fs_page_setup *pg)
     fs_dx_end(x);
 }
 
-/* Write the <w:sectPr> element.  Schema order: footerReference, pgSz,
- * pgMar. */
+/* Write the <w:sectPr> element.  Schema order: the header and footer
+ * references, pgSz, pgMar, titlePg.  With a running head the first page
+ * gets its own, empty header (titlePg), and then needs the page-number
+ * footer named for it too. */
 void fs_docx_document_write_sectpr(fs_dx *x, const fs_page_setup *pg,
-                                   const char *odd_rid, const char *even_rid)
+                                   const fs_docx_hf *hf)
 {
+    int title = hf->head && hf->first;
+
     fs_dx_start(x, "w:sectPr");
-    if (odd_rid)
-        write_w_footerReference(x, "default", odd_rid);
-    if (even_rid)
-        write_w_footerReference(x, "even", even_rid);
+    if (title) {
+        write_w_reference(x, "w:headerReference", "default", hf->head);
+        write_w_reference(x, "w:headerReference", "even", hf->head);
+        write_w_reference(x, "w:headerReference", "first", hf->first);
+    }
+    if (hf->odd)
+        write_w_reference(x, "w:footerReference", "default", hf->odd);
+    if (hf->even)
+        write_w_reference(x, "w:footerReference", "even", hf->even);
+    if (hf->odd && title)
+        write_w_reference(x, "w:footerReference", "first", hf->odd);
     write_w_pgSz(x, pg);
-    write_w_pgMar(x, pg);
+    write_w_pgMar(x, pg, title);
+    if (title)
+        fs_dx_empty(x, "w:titlePg");
     fs_dx_end(x);
 }
 
@@ -434,7 +446,7 @@ static void write_w_body(fs_dx *x, const fs_docx_document *self)
     }
     if (pending || prev == FS_BLOCK_TABLE || doc->nblocks == 0)
         write_w_p_thin(x, pending);
-    fs_docx_document_write_sectpr(x, &doc->page, self->odd_rid, self->even_rid);
+    fs_docx_document_write_sectpr(x, &doc->page, &self->hf);
     fs_dx_end(x);
 }
 

@@ -536,6 +536,8 @@ fs_docx_ctx *fs_docx_ctx_new(const fs_doc *doc, const fs_fontset *fonts,
         else if (b->kind == FS_BLOCK_DRAWING && b->u.drawing)
             scan_drawing(c, b->u.drawing);
     }
+    for (size_t i = 0; doc->running && i < doc->running->nparas; i++)
+        scan_para(c, &doc->running->paras[i], 0, &t);
     if (doc->page.pagenum != FS_PAGENUM_NONE) {
         scan_text(c, FS_DX_PAGENUM_LEFT "0123456789" FS_DX_PAGENUM_RIGHT,
                   FS_ROLE_SONG, NULL, 0, 0, 0);

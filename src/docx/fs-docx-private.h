@@ -18,6 +18,7 @@
  *   fs-docx-settings.c       word/settings.xml
  *   fs-docx-fonttable.c      word/fontTable.xml
  *   fs-docx-footer.c         word/footer1.xml (odd pages), footer2.xml (even)
+ *   fs-docx-header.c         word/header1.xml (running head), header2.xml (first)
  *   fs-docx-core.c           docProps/core.xml
  *   fs-docx-app.c            docProps/app.xml
  *
@@ -208,12 +209,18 @@ const char *fs_docx_rels_add(fs_docx_rels *self, const char *type,
                              const char *target);
 void fs_docx_rels_write(const void *self, fs_dx *x);
 
-/* word/document.xml.  ODD_RID and EVEN_RID are the relationship ids of the
- * footers (NULL without page numbers); the strings must outlive SELF. */
+/* The relationship ids of a section's headers and footers; NULL where
+ * there is none.  ODD and EVEN: the page-number footers; HEAD: the
+ * running head of every page but the first; FIRST: the first page's
+ * (empty) header, which comes with w:titlePg. */
+typedef struct fs_docx_hf {
+    const char *odd, *even, *head, *first;
+} fs_docx_hf;
+
+/* word/document.xml with the headers and footers of HF (the strings must
+ * outlive SELF). */
 typedef struct fs_docx_document fs_docx_document;
-fs_docx_document *fs_docx_document_new(const fs_docx_ctx *c,
-                                       const char *odd_rid,
-                                       const char *even_rid);
+fs_docx_document *fs_docx_document_new(const fs_docx_ctx *c, fs_docx_hf hf);
 void fs_docx_document_free(fs_docx_document *self);
 void fs_docx_document_write(const void *self, fs_dx *x);
 
@@ -258,10 +265,9 @@ void fs_docx_document_write_trpr(fs_dx *x, const fs_row *r);
 /* The <w:tr> of row R of T on grid G. */
 void fs_docx_document_write_tr(fs_dx *x, const fs_docx_ctx *c, const fs_table *t,
                                const fs_docx_grid *g, size_t r);
-/* The <w:sectPr> of page setup PG with the footers ODD_RID and EVEN_RID
- * (NULL: no page numbers). */
+/* The <w:sectPr> of page setup PG with the headers and footers of HF. */
 void fs_docx_document_write_sectpr(fs_dx *x, const fs_page_setup *pg,
-                                   const char *odd_rid, const char *even_rid);
+                                   const fs_docx_hf *hf);
 
 /* fs-docx-write.c: the element writers the parts share. */
 
@@ -324,6 +330,13 @@ void fs_docx_footer_write(const void *self, fs_dx *x);
 /* The footer distance (w:footer, twips) that puts the top of the page
  * number's line 7 mm below the text block. */
 long fs_docx_footer_distance(const fs_page_setup *page);
+
+/* word/headerN.xml: the running head RUNNING (fs_doc.running), or an
+ * empty header for the first page when RUNNING is NULL. */
+typedef struct fs_docx_header fs_docx_header;
+fs_docx_header *fs_docx_header_new(const fs_docx_ctx *c, const fs_cell *running);
+void fs_docx_header_free(fs_docx_header *self);
+void fs_docx_header_write(const void *self, fs_dx *x);
 
 /* docProps/core.xml */
 typedef struct fs_docx_core fs_docx_core;

@@ -14,6 +14,7 @@
  *   word/fontTable.xml
  *   word/footer1.xml                    page number, odd pages (default)
  *   word/footer2.xml                    page number, even pages
+ *   word/header1.xml, header2.xml       running head (pages 2 …), first page
  *   word/_rels/document.xml.rels        → styles, settings, fontTable, footers
  *   word/_rels/fontTable.xml.rels       → fonts/fontN.odttf
  *   word/fonts/font1.odttf …            obfuscated subsets
@@ -104,8 +105,9 @@ typedef struct parts {
     fs_docx_rels *root_rels, *doc_rels, *font_rels;
     const char **font_rids;     /* per docx font, NULL when not embedded */
     size_t nembedded;
-    const char *odd_rid, *even_rid;
+    fs_docx_hf hf;              /* header and footer relationship ids       */
     int pagenum;
+    int running;                /* the document has a running head         */
     fs_docx_core *core;
     fs_docx_app *app;
     fs_docx_document *document;
@@ -113,6 +115,7 @@ typedef struct parts {
     fs_docx_settings *settings;
     fs_docx_fonttable *fonttable;
     fs_docx_footer *odd, *even;
+    fs_docx_header *head, *first;
 } parts;
 
 /* Fills the three relationships parts: the package's, the document's and
@@ -129,8 +132,12 @@ static void add_relationships(parts *p)
     fs_docx_rels_add(p->doc_rels, FS_DX_REL "settings", "settings.xml");
     fs_docx_rels_add(p->doc_rels, FS_DX_REL "fontTable", "fontTable.xml");
     if (p->pagenum) {
-        p->odd_rid = fs_docx_rels_add(p->doc_rels, FS_DX_REL "footer", "footer1.xml");
-        p->even_rid = fs_docx_rels_add(p->doc_rels, FS_DX_REL "footer", "footer2.xml");
+        p->hf.odd = fs_docx_rels_add(p->doc_rels, FS_DX_REL "footer", "footer1.xml");
+        p->hf.even = fs_docx_rels_add(p->doc_rels, FS_DX_REL "footer", "footer2.xml");
+    }
+    if (p->running) {
+        p->hf.head = fs_docx_rels_add(p->doc_rels, FS_DX_REL "header", "header1.xml");
+        p->hf.first = fs_docx_rels_add(p->doc_rels, FS_DX_REL "header", "header2.xml");
     }
     for (size_t i = 0; i < p->c->nfonts; i++) {
         char *target;
@@ -153,6 +160,8 @@ static void add_content_types(parts *p)
         {"/word/fontTable.xml", CT_WML "fontTable+xml"},
         {"/word/footer1.xml", CT_WML "footer+xml"},
         {"/word/footer2.xml", CT_WML "footer+xml"},
+        {"/word/header1.xml", CT_WML "header+xml"},
+        {"/word/header2.xml", CT_WML "header+xml"},
         {"/docProps/core.xml", CT_PKG "core-properties+xml"},
         {"/docProps/app.xml", CT_PREFIX "extended-properties+xml"},
     };
@@ -162,7 +171,8 @@ static void add_content_types(parts *p)
     if (p->nembedded)
         fs_docx_content_types_add_default(p->ct, "odttf", CT_PREFIX "obfuscatedFont");
     for (size_t i = 0; i < sizeof xml / sizeof xml[0]; i++)
-        if (p->pagenum || !strstr(xml[i].part, "/footer"))
+        if ((p->pagenum || !strstr(xml[i].part, "/footer")) &&
+            (p->running || !strstr(xml[i].part, "/header")))
             fs_docx_content_types_add_override(p->ct, xml[i].part, xml[i].type);
 }
 
@@ -182,6 +192,10 @@ static void add_members(package *pk, parts *p)
     if (p->pagenum) {
         pkg_add_part(pk, "word/footer1.xml", fs_docx_footer_write, p->odd);
         pkg_add_part(pk, "word/footer2.xml", fs_docx_footer_write, p->even);
+    }
+    if (p->running) {
+        pkg_add_part(pk, "word/header1.xml", fs_docx_header_write, p->head);
+        pkg_add_part(pk, "word/header2.xml", fs_docx_header_write, p->first);
     }
     pkg_add_part(pk, "word/_rels/document.xml.rels", fs_docx_rels_write,
                  p->doc_rels);
@@ -216,6 +230,7 @@ fs_error fs_docx_render(const fs_doc *doc, const fs_fontset *fonts,
     *outlen = 0;
     p.c = fs_docx_ctx_new(doc, fonts, opt, diags);
     p.pagenum = doc->page.pagenum != FS_PAGENUM_NONE;
+    p.running = doc->running && doc->running->nparas;
     err = fs_docx_ctx_embed(p.c);
     if (err != FS_OK)
         goto done;
@@ -229,17 +244,21 @@ fs_error fs_docx_render(const fs_doc *doc, const fs_fontset *fonts,
     add_content_types(&p);
     p.core = fs_docx_core_new(doc);
     p.app = fs_docx_app_new(doc);
-    p.document = fs_docx_document_new(p.c, p.odd_rid, p.even_rid);
+    p.document = fs_docx_document_new(p.c, p.hf);
     p.styles = fs_docx_styles_new(p.c);
     p.settings = fs_docx_settings_new(p.c);
     p.fonttable = fs_docx_fonttable_new(p.c, p.font_rids);
     p.odd = fs_docx_footer_new(p.c, 0);
     p.even = fs_docx_footer_new(p.c, 1);
+    p.head = fs_docx_header_new(p.c, doc->running);
+    p.first = fs_docx_header_new(p.c, NULL);
 
     pk.zw = fs_zipw_new(DOS_TIME, DOS_DATE);
     add_members(&pk, &p);
     err = pkg_close(&pk, out, outlen);
 done:
+    fs_docx_header_free(p.first);
+    fs_docx_header_free(p.head);
     fs_docx_footer_free(p.even);
     fs_docx_footer_free(p.odd);
     fs_docx_fonttable_free(p.fonttable);

@@ -199,6 +199,8 @@ static fs_doc *build(const fs_forms *f, const tform *form, const fs_rubric *r,
     }
     free(doc->source_file);
     doc->source_file = fs_strdup(d->path);
+    if (form->has_running)
+        fs_form_text_emit((target){NULL, fs_doc_running(doc)}, &form->running, &x, 1);
     for (size_t i = 0; i < form->nblocks; i++) {
         const tblock *b = &form->blocks[i];
         switch (b->kind) {

@@ -79,6 +79,7 @@ static void tform_free(tform *f)
     tpara_free(&f->title);
     tpara_free(&f->subject);
     tpara_free(&f->keywords);
+    tpara_free(&f->running);
     for (size_t i = 0; i < f->nblocks; i++) {
         tparas_free(f->blocks[i].paras, f->blocks[i].nparas);
         free(f->blocks[i].widths);
@@ -885,6 +886,14 @@ static void load_form(loader *ld, xmlNodePtr node, tform *f, form_kind kind)
             }
             if (!xmlHasProp(c, (const xmlChar *)"title"))
                 load_error(ld, c, "<meta> 缺少属性 title");
+        } else if (kind != FORM_STATS && is_elem(c, "running")) {
+            tstyle rs = st;
+            check_attrs(ld, c, STYLE_ATTRS);
+            rs.size = 9;                        /* 小五 */
+            rs.align = FS_ALIGN_RIGHT;
+            tpara_free(&f->running);
+            f->running = parse_pattern(ld, c, parse_style(ld, c, &rs), ctx, 0);
+            f->has_running = 1;
         } else if (is_elem(c, "attachment") || is_elem(c, "title") || is_elem(c, "para")) {
             tblock b = {B_PARA, fs_xmalloc(sizeof(tpara)), 1, NULL, 0, NULL};
             tstyle ps = st;

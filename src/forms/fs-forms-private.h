@@ -152,6 +152,8 @@ typedef struct tform {
     fs_page_setup page;         /* the template's, or the form's own       */
     tblock *blocks;
     size_t nblocks;
+    tpara running;              /* <running>: the head of pages 2, 3 …     */
+    int has_running;
 } tform;
 
 /* The kinds of form, which decide the blocks and placeholders allowed. */

@@ -173,6 +173,34 @@ static void layout_pagenums(rctx *rc)
     }
 }
 
+/* Sets the running head (fs_doc.running: the branch's name and the form,
+ * small) above the text block of every page but the first, its last line
+ * 4 mm above the block, so that loose pages can be matched. */
+static void layout_running(rctx *rc)
+{
+    const fs_cell *run = rc->doc->running;
+    play *pl;
+    double h = 0;
+
+    if (!run || !run->nparas || rc->npages < 2)
+        return;
+    pl = fs_xcalloc(run->nparas, sizeof *pl);
+    for (size_t k = 0; k < run->nparas; k++) {
+        fs_pdf_layout_para(rc, &run->paras[k], rc->right - rc->left, &pl[k]);
+        h += (double)pl[k].nl * pl[k].pitch;
+    }
+    for (size_t i = 1; i < rc->npages; i++) {
+        double y = rc->top - 4 * MM - h;
+
+        for (size_t k = 0; k < run->nparas; k++)
+            for (size_t li = 0; li < pl[k].nl; li++, y += pl[k].pitch)
+                fs_pdf_layout_line(rc, i, &pl[k], li, rc->left, y);
+    }
+    for (size_t k = 0; k < run->nparas; k++)
+        fs_pdf_layout_para_free(&pl[k]);
+    free(pl);
+}
+
 /* ------------------------------------------------------------------------
  * Drawing.
  * ---------------------------------------------------------------------- */
@@ -385,6 +413,7 @@ fs_error fs_pdf_render(const fs_doc *doc, const fs_fontset *fonts,
     layout_body(&rc);
     if (ps->pagenum == FS_PAGENUM_GBT9704)
         layout_pagenums(&rc);
+    layout_running(&rc);
 
     pdf = HPDF_New(on_error, &he);
     if (!pdf) {
