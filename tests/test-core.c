@@ -101,7 +101,7 @@ static const rule_case rules[] = {
     {"members ≥ 1", "<members>15</members>", "<members>0</members>", "<members>", "1–100000 的整数"},
     {"members ≤ 100000", "<members>15</members>", "<members>100001</members>", "<members>", "1–100000 的整数"},
     {"founded real date", "2010-06-18", "2018-02-30", "<founded>", "不是有效日期"},
-    {"founded format", "2010-06-18", "2010/06/18", "<founded>", "不是有效日期"},
+    {"founded format", "2010-06-18", "18/06/2010", "<founded>", "不是有效日期"},
     {"founded not after application", "2010-06-18", "2018-04-13", "<application", "晚于申报时间"},
     {"phone characters", "0769-22881234", "0769-2288x234", "<phone>", "单位电话"},
     {"phone ≥ 7", "0769-22881234", "228812", "<phone>", "7–20 个字符"},
@@ -772,8 +772,9 @@ START_TEST(test_cli_validate_bad)
 
     if (asprintf(&path, "%s/a.xml", dir) < 0 ||
         asprintf(&cmd, "$FIVESTAR validate %s " BASE, path) < 0 ||
-        asprintf(&expect, "%s:%ld: error: 第19项自评分 6 超过该项分值 5\n", path,
-                 tu_line_of(text, "<score item=\"19\"")) < 0)
+        asprintf(&expect, "%s:%ld: error: 第19项自评分 6 超过该项分值 5\n"
+                 "完成：1 份成功，1 份有错误（%s）：请按上面的 error 信息逐一改正后重新运行\n", path,
+                 tu_line_of(text, "<score item=\"19\""), path) < 0)
         abort();
     tu_write(path, text, strlen(text));
     ck_assert_int_eq(tu_run(cmd, &out, &err), 1);

@@ -314,4 +314,60 @@ __attribute__((unused)) static tu_reply tu_http(int port, const char *method, co
     return r;
 }
 
+/* ------------------------------------------------------------------------
+ * Dossiers (these need fivestar.h, which every test program links).
+ * ---------------------------------------------------------------------- */
+#include "fivestar.h"
+
+/* Writes the LEN bytes of TEXT to a new temporary folder as NAME and loads
+ * it as a dossier; DIAGS are sorted.  *PATH_OUT (if given) gets the path. */
+__attribute__((noinline, unused)) static fs_dossier *tu_load_text(const char *text, size_t len,
+                                                                const char *name, fs_diags *diags,
+                                                                fs_error *err, char **path_out)
+{
+    char *dir = tu_tmpdir(), *path;
+    fs_rubric_cache *cache = fs_rubric_cache_new();
+    const fs_rubric *r;
+    fs_dossier *d;
+
+    if (asprintf(&path, "%s/%s", dir, name) < 0)
+        abort();
+    tu_write(path, text, len);
+    d = fs_dossier_load(path, cache, &r, diags, err);
+    fs_diags_sort(diags);
+    fs_rubric_cache_free(cache);
+    free(dir);
+    if (path_out)
+        *path_out = path;
+    else
+        free(path);
+    return d;
+}
+
+/* Every diagnostic of DIAGS, one per line (malloc'd), for failure messages. */
+__attribute__((noinline, unused)) static char *tu_diags_text(const fs_diags *diags)
+{
+    fs_buf all = {0};
+
+    fs_buf_adds(&all, "");
+    for (size_t i = 0; i < diags->n; i++)
+        fs_buf_printf(&all, "  %ld: %s: %s\n", diags->v[i].line,
+                      diags->v[i].severity == FS_ERROR ? "error" : "warning", diags->v[i].message);
+    return all.s;
+}
+
+/* The first diagnostic of SEV at LINE (any line when LINE < 0) containing
+ * MSG, or NULL. */
+__attribute__((noinline, unused)) static const fs_diag *tu_find_diag(const fs_diags *diags,
+                                                                   fs_severity sev, long line,
+                                                                   const char *msg)
+{
+    for (size_t i = 0; i < diags->n; i++) {
+        const fs_diag *g = &diags->v[i];
+        if (g->severity == sev && (line < 0 || g->line == line) && strstr(g->message, msg))
+            return g;
+    }
+    return NULL;
+}
+
 #endif

@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include "fs-base.h"
+#include "fs-cn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -178,7 +179,10 @@ void fs_buf_free(fs_buf *b)
  * Diagnostics.
  * ---------------------------------------------------------------------- */
 
-/* Adds one problem of FILE at LINE (0: the file as a whole). */
+/* Adds one problem of FILE at LINE (0: the file as a whole).  FILE and the
+ * message are kept on one line (fs_cn_oneline): a line break or control
+ * character in a file name or a library's text can neither split the
+ * diagnostic nor forge another "FILE:LINE:" line. */
 void fs_diags_add(fs_diags *d, const char *file, long line, fs_severity sev,
                   const char *fmt, ...)
 {
@@ -195,10 +199,11 @@ void fs_diags_add(fs_diags *d, const char *file, long line, fs_severity sev,
         d->v = fs_xrealloc(d->v, d->cap * sizeof *d->v);
     }
     g = &d->v[d->n];
-    g->file = fs_strdup(file ? file : "fivestar");
+    g->file = fs_cn_name_dup(file ? file : "fivestar");
     g->line = line;
     g->severity = sev;
-    g->message = msg;
+    g->message = fs_cn_oneline_dup(msg);
+    free(msg);
     g->seq = d->n;
     d->n++;
     if (sev == FS_ERROR)

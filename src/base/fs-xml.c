@@ -9,6 +9,8 @@
  * or an external entity is refused before anything is expanded or opened.
  */
 #include "fs-xml.h"
+#include "fs-cn.h"
+#include "fs-encoding.h"
 
 #include <errno.h>
 #include <libxml/parser.h>
@@ -23,13 +25,15 @@
  * ---------------------------------------------------------------------- */
 
 /* What a file that cannot be converted to UTF-8 is told. */
-#define ENCODING_MSG "文件编码有误或无法转换：请用 UTF-8 或 XML 声明中写明的编码（如 GB18030）保存"
+#define ENCODING_MSG "文件编码无法识别：既不是 UTF-8，也不是 XML 声明中写明的编码。请用记事本打开，" \
+    "“另存为”时编码选 UTF-8 保存，并把第一行写成 <?xml version=\"1.0\" encoding=\"UTF-8\"?>"
 
 typedef struct read_state {
     const char *file;
     fs_diags *diags;
     int refused;                /* a DTD or entity declaration was seen    */
     int encoding;               /* conversion failed: 1 noted, 2 reported  */
+    int reported;               /* a well-formedness error was reported    */
 } read_state;
 
 /* SAX hook for <!DOCTYPE ...>: refuse and stop. */
@@ -62,15 +66,16 @@ static xmlEntityPtr refuse_entity(void *ctx, const xmlChar *name)
     return NULL;
 }
 
-/* Structured error hook for well-formedness errors. */
+/* Structured error hook for well-formedness errors: the first one is
+ * reported in Chinese (fs_xml_parse_message); the ones that follow are
+ * mostly the parser losing its way after it, and are dropped. */
 static void parse_error(void *ctx, xmlErrorPtr e)
 {
     xmlParserCtxtPtr c = ctx;
     read_state *st = c->_private;
     char *msg;
-    size_t n;
 
-    if (st->refused || st->encoding == 2 || !e || e->level < XML_ERR_ERROR)
+    if (st->refused || st->encoding == 2 || st->reported || !e || e->level < XML_ERR_ERROR)
         return;
     if (st->encoding == 1) {
         /* The converted text stops before the bytes that failed, so the
@@ -79,16 +84,9 @@ static void parse_error(void *ctx, xmlErrorPtr e)
         fs_diags_add(st->diags, st->file, e->line, FS_ERROR, "%s", ENCODING_MSG);
         return;
     }
-    msg = fs_strdup(e->message ? e->message : "?");
-    n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        msg[--n] = '\0';
-    if (e->code == XML_ERR_UNSUPPORTED_ENCODING || e->code == XML_ERR_INVALID_ENCODING)
-        fs_diags_add(st->diags, st->file, e->line, FS_ERROR,
-                     "文件编码有误或无法转换（%s）：请用 UTF-8 或 XML 声明中写明的编码（如 GB18030）保存", msg);
-    else
-        fs_diags_add(st->diags, st->file, e->line, FS_ERROR,
-                     "XML 格式错误（%s）", msg);
+    st->reported = 1;
+    msg = fs_xml_parse_message(e);
+    fs_diags_add(st->diags, st->file, e->line, FS_ERROR, "%s", msg);
     free(msg);
 }
 
@@ -117,23 +115,25 @@ static fs_error slurp(const char *path, long max, char **buf, long *len,
     size_t n;
 
     if (!f) {
-        fs_diags_add(diags, path, 0, FS_ERROR, "无法打开文件：%s", strerror(errno));
+        fs_diags_add(diags, path, 0, FS_ERROR, "无法打开文件：%s（请检查文件名和所在文件夹）",
+                     fs_errno_cn(errno));
         return FS_E_IO;
     }
     if (fstat(fileno(f), &sb) < 0 || !S_ISREG(sb.st_mode)) {
-        fs_diags_add(diags, path, 0, FS_ERROR, "不是普通文件");
+        fs_diags_add(diags, path, 0, FS_ERROR, "不是普通文件（可能是文件夹）：请给出档案的 .xml 文件");
         goto done;
     }
     if (sb.st_size > max) {
         fs_diags_add(diags, path, 0, FS_ERROR,
-                     "文件大小 %lld 字节超过上限 %ld 字节（4 MiB）", (long long)sb.st_size, max);
+                     "文件大小 %lld 字节超过上限 %ld 字节（4 MiB）：佐证材料请另存为文件，"
+                     "用 <evidence href=\"…\"> 引用", (long long)sb.st_size, max);
         err = FS_E_INVALID;
         goto done;
     }
     p = fs_xmalloc((size_t)max + 1);
     n = fread(p, 1, (size_t)max + 1, f);
     if (ferror(f)) {
-        fs_diags_add(diags, path, 0, FS_ERROR, "读取失败：%s", strerror(errno));
+        fs_diags_add(diags, path, 0, FS_ERROR, "读取失败：%s", fs_errno_cn(errno));
         goto done;
     }
     if ((long)n > max) {        /* grew while we read it */
@@ -156,12 +156,16 @@ done:
 static xmlDocPtr parse_bytes(const char *path, const char *buf, long len,
                              fs_diags *diags, fs_error *err)
 {
-    read_state st = {path, diags, 0, 0};
+    read_state st = {path, diags, 0, 0, 0};
     xmlParserCtxtPtr c = NULL;
     xmlDocPtr doc = NULL;
+    long gb_line = 0;
+    const char *force = NULL;
     int opts = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
 
     *err = FS_E_INVALID;
+    if (fs_encoding_sniff(path, buf, (size_t)len, diags, &force, &gb_line) < 0)
+        goto done;
     c = xmlNewParserCtxt();
     if (!c) {
         *err = FS_E_NOMEM;
@@ -175,23 +179,26 @@ static xmlDocPtr parse_bytes(const char *path, const char *buf, long len,
     c->sax->serror = parse_error;
     c->sax->initialized = XML_SAX2_MAGIC;
     xmlSetStructuredErrorFunc(&st, conversion_error);
-    doc = xmlCtxtReadMemory(c, buf, (int)len, path, NULL, opts);
+    doc = xmlCtxtReadMemory(c, buf, (int)len, path, force, opts);
     xmlSetStructuredErrorFunc(NULL, NULL);
     if (st.encoding == 1 && !st.refused)
         fs_diags_add(diags, path, 0, FS_ERROR, "%s", ENCODING_MSG);
     if (st.refused || st.encoding || !c->wellFormed) {
         if (!st.refused && !st.encoding && diags->errors == 0)
-            fs_diags_add(diags, path, 0, FS_ERROR, "XML 格式错误");
+            fs_diags_add(diags, path, 0, FS_ERROR, "XML 格式错误：文件不是格式正确的 XML，"
+                         "请检查尖括号、引号以及开始标签和结束标签是否成对");
         xmlFreeDoc(doc);
         doc = NULL;
         goto done;
     }
     if (!doc || !xmlDocGetRootElement(doc)) {
-        fs_diags_add(diags, path, 0, FS_ERROR, "文件中没有 XML 元素");
+        fs_diags_add(diags, path, 0, FS_ERROR, "文件中没有 XML 元素：请用 fivestar new 生成一份空白档案再填写");
         xmlFreeDoc(doc);
         doc = NULL;
         goto done;
     }
+    if (force)
+        fs_diags_add(diags, path, gb_line, FS_WARNING, "%s", FS_ENCODING_GB_WARNING);
     *err = FS_OK;
 done:
     if (c)
@@ -242,104 +249,20 @@ typedef struct check_state {
     int count;
 } check_state;
 
-/* Extracts the names inside "( a, b )." of a libxml2 "Expected is" tail. */
-static char *expected_list(const char *msg)
-{
-    const char *p = strstr(msg, "Expected is");
-    const char *open, *close;
-
-    if (!p || !(open = strchr(p, '(')) || !(close = strrchr(p, ')')) || close < open)
-        return NULL;
-    open++;
-    while (*open == ' ')
-        open++;
-    while (close > open && close[-1] == ' ')
-        close--;
-    char *s = fs_xmalloc((size_t)(close - open) + 1);
-    memcpy(s, open, (size_t)(close - open));
-    s[close - open] = '\0';
-    return s;
-}
-
-/* Turns one schema violation into a Chinese diagnostic. */
+/* Turns one schema violation into a Chinese diagnostic (fs-xmlmsg.c). */
 static void schema_error(void *ctx, xmlErrorPtr e)
 {
     check_state *st = ctx;
     xmlNodePtr node = e->node;
     const char *el = node && node->name ? (const char *)node->name : "?";
-    const char *msg = e->message ? e->message : "";
     long line = node ? (long)xmlGetLineNo(node) : e->line;
-    char *exp = expected_list(msg);
-    char *attr = NULL;
-    const char *q;
+    char *msg;
 
     st->count++;
-    if ((q = strstr(msg, "attribute '")) != NULL) {
-        q += strlen("attribute '");
-        const char *end = strchr(q, '\'');
-        if (end) {
-            attr = fs_xmalloc((size_t)(end - q) + 1);
-            memcpy(attr, q, (size_t)(end - q));
-            attr[end - q] = '\0';
-        }
-    }
-    switch (e->code) {
-    case XML_SCHEMAV_ELEMENT_CONTENT:
-        if (strstr(msg, "Missing child element"))
-            fs_diags_add(st->diags, st->file, line, FS_ERROR,
-                         "结构错误：<%s> 缺少必需的子元素 <%s>", el, exp ? exp : "?");
-        else if (exp)
-            fs_diags_add(st->diags, st->file, line, FS_ERROR,
-                         "结构错误：此处不应出现 <%s>，应为 <%s>（元素名或顺序不对）", el, exp);
-        else
-            fs_diags_add(st->diags, st->file, line, FS_ERROR,
-                         "结构错误：此处不应出现 <%s>（未知元素、重复或顺序不对）", el);
-        break;
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_4:
-        fs_diags_add(st->diags, st->file, line, FS_ERROR,
-                     "结构错误：<%s> 缺少必需的属性 %s", el, attr ? attr : "?");
-        break;
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_1:
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_2:
-        fs_diags_add(st->diags, st->file, line, FS_ERROR,
-                     "结构错误：<%s> 不允许有属性 %s", el, attr ? attr : "?");
-        break;
-    case XML_SCHEMAV_CVC_ENUMERATION_VALID:
-    case XML_SCHEMAV_CVC_PATTERN_VALID:
-        fs_diags_add(st->diags, st->file, line, FS_ERROR,
-                     "<%s>%s%s 的取值不在允许范围内（%s）", el, attr ? " 的属性 " : "",
-                     attr ? attr : "", exp ? exp : msg);
-        break;
-    case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_1:
-    case XML_SCHEMAV_CVC_ATTRIBUTE_3:
-    case XML_SCHEMAV_CVC_TYPE_3_1_1:
-    case XML_SCHEMAV_CVC_ELT_5_2_2_2_2:
-        break;                  /* said already by the facet error */
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_3:
-        fs_diags_add(st->diags, st->file, line, FS_ERROR,
-                     "结构错误：<%s> 中不应有文字，只能有子元素", el);
-        break;
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_1:
-        fs_diags_add(st->diags, st->file, line, FS_ERROR,
-                     "结构错误：<%s> 应为空元素", el);
-        break;
-    case XML_SCHEMAV_CVC_ELT_1:
-        fs_diags_add(st->diags, st->file, line, FS_ERROR,
-                     "结构错误：根元素应为 <dossier>，而不是 <%s>", el);
-        break;
-    default: {
-        char *m = fs_strdup(msg);
-        size_t n = strlen(m);
-        while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
-            m[--n] = '\0';
-        fs_diags_add(st->diags, st->file, line, FS_ERROR,
-                     "结构错误：<%s> 不符合档案格式（%s）", el, m);
-        free(m);
-        break;
-    }
-    }
-    free(exp);
-    free(attr);
+    msg = fs_xml_schema_message(e, el);
+    if (msg)
+        fs_diags_add(st->diags, st->file, line, FS_ERROR, "%s", msg);
+    free(msg);
 }
 
 /* Silences libxml2's generic error printing while a schema is parsed. */

@@ -9,9 +9,25 @@
  */
 #define _GNU_SOURCE
 #include "fs-cli.h"
+#include "fs-summary.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* The report function of archive: the progress line's, after noting
+ * which dossiers the diagnostics are about (for the closing line). */
+typedef struct report_ctx {
+    fs_progress *pr;
+    fs_tally *tally;
+} report_ctx;
+
+static void report(void *ctx, fs_diags *diags)
+{
+    report_ctx *rc = ctx;
+
+    fs_tally_diags(rc->tally, diags);
+    fs_progress_report(rc->pr, diags);
+}
 
 /* fivestar archive FILE... -o OUT.zip [--date YYYY-MM-DD] [--skip-invalid]:
  * writes the archive, printing each dossier's problems as they come and,
@@ -25,6 +41,9 @@ static int archive_write(const fs_cli_args *args)
     fs_diags diags = {0};
     fs_lib *lib;
     fs_error err;
+    fs_tally tally;
+    fs_summary total = {0};
+    report_ctx rc = {&pr, &tally};
 
     memset(&o, 0, sizeof o);
     o.skip_invalid = args->opt[3] != NULL;
@@ -39,15 +58,18 @@ static int archive_write(const fs_cli_args *args)
         return fs_exit_status(err);
     fs_progress_init(&pr, "归档");
     fs_lib_set_progress(lib, fs_progress_show, &pr);
-    fs_lib_set_report(lib, fs_progress_report, &pr);
+    fs_tally_init(&tally, (const char *const *)args->files, args->nfiles);
+    fs_lib_set_report(lib, report, &rc);
     err = fs_archive_write(lib, (const char *const *)args->files, args->nfiles, args->opt[0],
                            &o, &sum, &diags);
-    fs_progress_report(&pr, &diags);
+    report(&rc, &diags);
     fs_progress_clear(&pr);
     if (sum.written)
         printf("档案包（%zu 份档案，%zu 个成员，日期 %04d-%02d-%02d）→ %s\n"
                "清单 manifest.json 的 SHA-256：%s（请另行记录，核验时对照）\n", sum.dossiers,
                sum.members, sum.date.y, sum.date.m, sum.date.d, args->opt[0], sum.manifest_sha256);
+    fs_tally_finish(&tally, &total);
+    fs_summary_finish(&total, stderr);
     fs_lib_free(lib);
     return fs_cli_worst(0, err);
 }

@@ -5,6 +5,8 @@
  */
 #define _GNU_SOURCE
 #include "fs-cli.h"
+#include "fs-summary.h"
+#include "fs-cn.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -96,6 +98,7 @@ static int each_dossier(const char **files, size_t n,
     fs_diags diags = {0};
     fs_error err;
     fs_lib *lib = fs_lib_new(NULL, &diags, &err);
+    fs_summary sum = {0};
     int status = 0;
 
     for (size_t i = 0; lib && i < n; i++) {
@@ -106,10 +109,12 @@ static int each_dossier(const char **files, size_t n,
         if (d)
             each(d, d->rubric, &diags, ctx);
         status = fs_cli_worst(status, err);
+        fs_summary_add(&sum, files[i], err, diags.warnings);
         fs_dossier_free(d);
         fs_diags_clear(&diags);
     }
     fs_lib_free(lib);
+    fs_summary_finish(&sum, stderr);
     return status;
 }
 
@@ -250,7 +255,7 @@ int fs_cmd_new(int argc, char **argv)
         fprintf(stderr, "%s: error: 文件已存在，未覆盖（确需覆盖请加 --force）\n", a.opt[0]);
         status = 3;
     } else if (fs_write_atomic(a.opt[0], text, strlen(text)) != FS_OK) {
-        fprintf(stderr, "%s: error: 无法写入：%s\n", a.opt[0], strerror(errno));
+        fprintf(stderr, "%s: error: 无法写入：%s\n", a.opt[0], fs_errno_cn(errno));
         status = 3;
     } else {
         status = 0;
@@ -274,7 +279,7 @@ int fs_cli_finish(int status)
 
     if (ferror(stdout) || failed) {
         fprintf(stderr, "fivestar: error: 无法写入标准输出：%s\n",
-                failed ? strerror(saved) : "部分内容未能写入");
+                failed ? fs_errno_cn(saved) : "部分内容未能写入");
         return fs_cli_worst(status, FS_E_IO);
     }
     return status;

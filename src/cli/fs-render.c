@@ -19,6 +19,8 @@
  */
 #define _GNU_SOURCE
 #include "fs-cli.h"
+#include "fs-summary.h"
+#include "fs-cn.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -168,7 +170,7 @@ static void take_records(fs_buf *buf, result *res, size_t n, size_t *done,
 /* Renders A's dossiers with JOBS workers and prints their records in
  * order.  Returns the exit status. */
 static int render_parallel(fs_lib *lib, fs_progress *pr, const fs_cli_args *a, const char *outdir,
-                           const render_opts *o, size_t jobs)
+                           const render_opts *o, size_t jobs, fs_summary *sum)
 {
     pid_t pids[MAX_JOBS];
     struct pollfd fds[MAX_JOBS];
@@ -237,6 +239,7 @@ static int render_parallel(fs_lib *lib, fs_progress *pr, const fs_cli_args *a, c
             fflush(stdout);
             fputs(res[next].errs, stderr);
             status = fs_cli_worst(status, res[next].err);
+            fs_summary_add_text(sum, a->files[next], res[next].err, res[next].errs);
         }
     }
     for (size_t w = 0; w < jobs; w++) {
@@ -255,10 +258,13 @@ static int render_parallel(fs_lib *lib, fs_progress *pr, const fs_cli_args *a, c
             fputs(res[next].out, stdout);
             fputs(res[next].errs, stderr);
             status = fs_cli_worst(status, res[next].err);
+            fs_summary_add_text(sum, a->files[next], res[next].err, res[next].errs);
         } else {
-            fprintf(stderr, "%s: error: 处理此档案的子进程异常退出，表格可能未生成\n",
-                    a->files[next]);
+            char *f = fs_cn_name_dup(a->files[next]);
+            fprintf(stderr, "%s: error: 处理此档案的子进程异常退出，表格可能未生成：请重新运行（或加 --jobs 1）\n", f);
+            free(f);
             status = fs_cli_worst(status, FS_E_IO);
+            fs_summary_add(sum, a->files[next], FS_E_IO, 0);
         }
     }
     for (size_t i = 0; i < a->nfiles; i++) {
@@ -301,6 +307,7 @@ int fs_cmd_render(int argc, char **argv)
     fs_lib_options lo = {1, 0};
     fs_progress pr;
     fs_diags diags = {0};
+    fs_summary sum = {0};
     render_opts o = {1u << FS_FORMAT_PDF | 1u << FS_FORMAT_DOCX, {FS_FORMAT_PDF, 0, 0}};
     const char *outdir, *format;
     fs_error err;
@@ -333,7 +340,7 @@ int fs_cmd_render(int argc, char **argv)
 
     status = 0;
     if (fs_lib_make_dir(outdir) < 0) {
-        fprintf(stderr, "%s: error: 无法创建输出文件夹：%s\n", outdir, strerror(errno));
+        fprintf(stderr, "%s: error: 无法创建输出文件夹：%s\n", outdir, fs_errno_cn(errno));
         status = 3;
         goto done;
     }
@@ -345,17 +352,19 @@ int fs_cmd_render(int argc, char **argv)
         goto done;
     }
     if (jobs > 1) {
-        status = render_parallel(lib, &pr, &a, outdir, &o, jobs);
+        status = render_parallel(lib, &pr, &a, outdir, &o, jobs, &sum);
         goto done;
     }
     for (size_t i = 0; i < a.nfiles; i++) {
         fs_progress_show(&pr, i + 1, a.nfiles, a.files[i]);
         err = render_one(lib, &pr, a.files[i], outdir, &o, &diags, stdout);
+        fs_summary_add(&sum, a.files[i], err, diags.warnings);
         fs_progress_report(&pr, &diags);
         status = fs_cli_worst(status, err);
     }
 done:
     fs_progress_clear(&pr);
+    fs_summary_finish(&sum, stderr);
     fs_lib_free(lib);
     fs_diags_clear(&diags);
     fs_cli_args_free(&a);

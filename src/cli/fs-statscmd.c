@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "fs-cli.h"
+#include "fs-summary.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ int fs_cmd_stats(int argc, char **argv)
     fs_lib *lib = NULL;
     fs_progress pr;
     fs_diags diags = {0};
+    fs_summary sum = {0};
     fs_dossier **ds = NULL;
     size_t n = 0;
     fs_doc *doc = NULL;
@@ -73,6 +75,7 @@ int fs_cmd_stats(int argc, char **argv)
             n++;
         else if (skip)
             fs_diags_add(&diags, a.files[i], 0, FS_WARNING, "此档案未列入统计表（--skip-invalid）");
+        fs_summary_add(&sum, a.files[i], err, diags.warnings);
         fs_progress_report(&pr, &diags);
         status = fs_cli_worst(status, err);
     }
@@ -94,6 +97,7 @@ int fs_cmd_stats(int argc, char **argv)
     if (err == FS_OK)
         printf("统计表（%zu 个党组织）→ %s\n", n, out);
 done:
+    fs_summary_finish(&sum, stderr);
     fs_doc_free(doc);
     for (size_t i = 0; i < n; i++)
         fs_dossier_free(ds[i]);

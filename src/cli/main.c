@@ -4,6 +4,7 @@
  */
 #include "fivestar.h"
 #include "fs-cli.h"
+#include "fs-cn.h"
 
 #include <locale.h>
 #include <stdio.h>
@@ -66,6 +67,23 @@ int main(int argc, char **argv)
     /* Numbers are written with '.' whatever the locale: we never call
      * setlocale, so the C locale stays in force. */
     fs_templates_init(argv[0]);
+    /* --verbose, anywhere before "--", is global: it adds libxml2's own
+     * English text to the translated messages. */
+    for (int i = 1, k = 1; i <= argc; i++) {
+        if (i < argc && strcmp(argv[i], "--") == 0) {
+            while (i <= argc)
+                argv[k++] = argv[i++];
+            argc = k - 1;
+            break;
+        }
+        if (i < argc && strcmp(argv[i], "--verbose") == 0) {
+            fs_set_verbose(1);
+            continue;
+        }
+        argv[k++] = argv[i];
+        if (i == argc)
+            argc = k - 1;
+    }
     if (argc < 2) {
         usage(stderr);
         return fs_exit_status(FS_E_USAGE);

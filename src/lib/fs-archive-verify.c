@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include "fs-lib-private.h"
 #include "fs-sha256.h"
+#include "fs-cn.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -303,7 +304,7 @@ fs_error fs_archive_verify(const char *path, fs_archive_info *info,
     memset(&mf, 0, sizeof mf);
     memset(info, 0, sizeof *info);
     if (stat(path, &sb) < 0) {
-        fs_diags_add(diags, path, 0, FS_ERROR, "无法读取：%s", strerror(errno));
+        fs_diags_add(diags, path, 0, FS_ERROR, "无法读取：%s", fs_errno_cn(errno));
         return FS_E_IO;
     }
     za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);

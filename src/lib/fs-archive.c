@@ -36,6 +36,7 @@
 #include "fs-lib-private.h"
 #include "fs-file.h"
 #include "fs-sha256.h"
+#include "fs-cn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -214,7 +215,7 @@ static int produce(member *m)
         fd = open(a->dos[m->dossier].file, O_RDONLY | O_CLOEXEC);
         if (fd < 0 || fs_file_read_fd(fd, FS_MAX_FILE_BYTES, &m->data, &m->len) < 0) {
             fs_diags_add(a->diags, a->dos[m->dossier].file, 0, FS_ERROR,
-                         "无法读取：%s", strerror(errno));
+                         "无法读取：%s", fs_errno_cn(errno));
             err = FS_E_IO;
         }
         if (fd >= 0)
@@ -224,7 +225,7 @@ static int produce(member *m)
         fd = fs_file_open_below(a->dos[m->dossier].dir, m->href);
         if (fd < 0 || fs_file_read_fd(fd, EVIDENCE_MAX, &m->data, &m->len) < 0) {
             fs_diags_add(a->diags, a->dos[m->dossier].file, m->line, FS_ERROR,
-                         "佐证材料 %s 在归档时无法读取：%s", m->href, strerror(errno));
+                         "佐证材料 %s 在归档时无法读取：%s", m->href, fs_errno_cn(errno));
             err = FS_E_IO;
         }
         if (fd >= 0)
@@ -391,7 +392,7 @@ static void plan_evidence(actx *a, size_t i)
                                  EVIDENCE_MAX / (1024 * 1024));
                 else
                     fs_diags_add(a->diags, x->file, ev->line, FS_WARNING,
-                                 "佐证材料 %s 无法打开（%s），未收入档案包", href, strerror(errno));
+                                 "佐证材料 %s 无法打开（%s），未收入档案包", href, fs_errno_cn(errno));
                 x->missing = fs_xrealloc(x->missing, (x->nmissing + 1) * sizeof *x->missing);
                 x->missing[x->nmissing++] = href;
                 free(name);

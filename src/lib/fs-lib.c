@@ -10,6 +10,7 @@
 #include "fs-pdf.h"
 #include "fs-pdfa.h"
 #include "fs-set.h"
+#include "fs-cn.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -318,7 +319,7 @@ fs_error fs_lib_write(fs_lib *lib, fs_doc *doc, const fs_render_options *o,
     fs_error err = fs_lib_render(lib, doc, o, path, &data, &len, diags);
 
     if (err == FS_OK && fs_write_atomic(path, data, len) != FS_OK) {
-        fs_diags_add(diags, path, 0, FS_ERROR, "无法写入：%s", strerror(errno));
+        fs_diags_add(diags, path, 0, FS_ERROR, "无法写入：%s", fs_errno_cn(errno));
         err = FS_E_IO;
     }
     free(data);
@@ -361,7 +362,7 @@ fs_error fs_lib_write_forms(fs_lib *lib, const fs_dossier *d, const char *dir,
             docs[i] = fs_lib_build(lib, form, d, diags, &err);
     }
     if (err == FS_OK && fs_lib_make_dir(dir) < 0) {
-        fs_diags_add(diags, dir, 0, FS_ERROR, "无法创建文件夹：%s", strerror(errno));
+        fs_diags_add(diags, dir, 0, FS_ERROR, "无法创建文件夹：%s", fs_errno_cn(errno));
         err = FS_E_IO;
     }
     for (int f = FS_FORMAT_PDF; f <= FS_FORMAT_DOCX && err == FS_OK; f++) {

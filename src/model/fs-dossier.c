@@ -9,6 +9,7 @@
  */
 #include "fs-model.h"
 #include "fs-set.h"
+#include "fs-normalize.h"
 #include "fs-xml.h"
 
 #include <stdlib.h>
@@ -145,7 +146,7 @@ static int read_date(loader *ld, long line, const char *field, const char *s,
     if (!s)
         return -1;              /* missing: the schema said so */
     if (fs_date_parse(s, out) < 0) {
-        ERR(ld, line, "%s“%s”不是有效日期：应写成 YYYY-MM-DD 且为真实的日历日期", field, s);
+        ERR(ld, line, "%s“%s”不是有效日期：应为真实的日历日期，写成 2010-06-18 或 2010年6月18日", field, s);
         return -1;
     }
     return 0;
@@ -515,6 +516,7 @@ static fs_dossier *load_tree(xmlDocPtr doc, const char *path,
     *rubric = NULL;
     if (!doc)
         goto fail;
+    fs_dossier_normalize(doc);  /* 是/否, 2010年6月18日, 五星级 … */
     schema = fs_rubric_cache_schema(cache, diags);
     if (!schema) {
         *err = FS_E_TEMPLATE;

@@ -18,6 +18,7 @@
 #define _GNU_SOURCE
 #include "fs-pdfa.h"
 #include "fs-sha256.h"
+#include "fs-cn.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -57,7 +58,7 @@ fs_pdfa *fs_pdfa_load(fs_diags *diags, fs_error *err)
     if (!f) {
         fs_diags_add(diags, p->icc_path, 0, FS_ERROR,
                      "无法读取 PDF/A 所需的 sRGB 色彩配置文件：%s（Debian 软件包 icc-profiles-free）",
-                     strerror(errno));
+                     fs_errno_cn(errno));
         goto done;
     }
     if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 128 || size > ICC_MAX ||
@@ -68,7 +69,7 @@ fs_pdfa *fs_pdfa_load(fs_diags *diags, fs_error *err)
     p->icc_len = (size_t)size;
     p->icc = fs_xmalloc(p->icc_len);
     if (fread(p->icc, 1, p->icc_len, f) != p->icc_len) {
-        fs_diags_add(diags, p->icc_path, 0, FS_ERROR, "读取失败：%s", strerror(errno));
+        fs_diags_add(diags, p->icc_path, 0, FS_ERROR, "读取失败：%s", fs_errno_cn(errno));
         goto done;
     }
     if (memcmp(p->icc + 36, "acsp", 4) != 0 || memcmp(p->icc + 16, "RGB ", 4) != 0 ||
