@@ -144,7 +144,7 @@ static const rule_case rules[] = {
      "stage=\"submitted\"", "不是审核环节"},
     {"event date real", "<event date=\"2018-04-12\"", "<event date=\"2018-04-31\"", "2018-04-31", "不是有效日期"},
     {"stage known", "stage=\"creation\"", "stage=\"built\"", "stage=\"built\"", "不是评定标准 dongguan-2018 的流程图中的环节：应为 submitted（提交申报材料）、"},
-    {"compliant yes|no", "<standing>\n", "<standing>\n    <compliant>maybe</compliant>\n", "<compliant>",
+    {"compliant yes|no", "<compliant>yes</compliant>", "<compliant>maybe</compliant>", "<compliant>",
      "取值不在允许范围内"},
     {"well-formed", "</leader>", "</leadr>", "</leadr>", "XML 格式错误"},
     {"no DTD", "<dossier ", "<!DOCTYPE dossier [<!ENTITY a \"x\">]>\n<dossier ", "<!DOCTYPE", "文档类型声明"},
@@ -237,7 +237,7 @@ START_TEST(test_example_fields)
     ck_assert_uint_eq(d->nevents, 4);
     ck_assert_str_eq(d->events[1].stage, "initial-review");
     ck_assert_int_eq(d->events[1].result, FS_RESULT_PASS);
-    ck_assert_int_eq(d->compliant, -1);
+    ck_assert_int_eq(d->compliant, 1);
     fs_dossier_free(d);
     fs_diags_clear(&diags);
     free(base);

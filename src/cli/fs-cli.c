@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "fs-cli.h"
+#include "fs-evidence.h"
 #include "fs-summary.h"
 #include "fs-cn.h"
 
@@ -86,11 +87,12 @@ int fs_cli_worst(int status, fs_error err)
     return s > status ? s : status;
 }
 
-/* Loads each of the N dossiers FILES in turn, prints its problems in line
- * order and, when it is valid, hands it to EACH with its rubric and CTX.
+/* Loads each of the N dossiers FILES in turn, checks its evidence files
+ * when EVIDENCE is non-zero (validate), prints its problems in line order
+ * and, when it is valid, hands it to EACH with its rubric and CTX.
  * Rubrics are loaded once for the run.  Returns the exit status of the
  * worst outcome. */
-static int each_dossier(const char **files, size_t n,
+static int each_dossier(const char **files, size_t n, int evidence,
                         void (*each)(const fs_dossier *, const fs_rubric *,
                                      const fs_diags *, void *),
                         void *ctx)
@@ -104,6 +106,8 @@ static int each_dossier(const char **files, size_t n,
     for (size_t i = 0; lib && i < n; i++) {
         fs_dossier *d = fs_lib_load(lib, files[i], &diags, &err);
 
+        if (d && evidence)
+            fs_dossier_check_evidence(d, &diags);
         fs_diags_sort(&diags);
         fs_diags_print(&diags, stderr);
         if (d)
@@ -147,7 +151,7 @@ int fs_cmd_validate(int argc, char **argv)
 
     if (files_args(argc, argv, spec, &a) < 0)
         return 2;
-    status = each_dossier(a.files, a.nfiles, validate_one, NULL);
+    status = each_dossier(a.files, a.nfiles, 1, validate_one, NULL);
     fs_cli_args_free(&a);
     return status;
 }
@@ -203,7 +207,7 @@ int fs_cmd_score(int argc, char **argv)
     if (files_args(argc, argv, spec, &a) < 0)
         return 2;
     json = a.opt[0] != NULL;
-    status = each_dossier(a.files, a.nfiles, score_one, &json);
+    status = each_dossier(a.files, a.nfiles, 0, score_one, &json);
     fs_cli_args_free(&a);
     return status;
 }
