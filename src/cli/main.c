@@ -5,6 +5,7 @@
 #include "fivestar.h"
 #include "fs-cli.h"
 #include "fs-cn.h"
+#include "fs-help.h"
 
 #include <locale.h>
 #include <stdio.h>
@@ -46,17 +47,21 @@ static void usage(FILE *out)
           "用法：\n", out);
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(out, "  %-70s\n      %s\n", commands[i].usage, commands[i].summary);
-    fputs("  fivestar --help | COMMAND --help | --version\n\n"
-          "退出状态：0 成功（可能有警告）；1 输入有错误；2 用法错误；3 读写或内部错误。\n"
-          "档案格式见 docs/dossier-format.md。\n", out);
+    fputs("  fivestar --help | COMMAND --help | --version\n\n", out);
+    fputs(fs_help_footer(), out);
 }
 
-/* Prints the usage of one command; used by the commands' --help. */
+/* Prints the usage of one command and its Chinese help (fs-help.c):
+ * every option explained, with examples.  Used by COMMAND --help. */
 int fs_cli_help(const char *name, FILE *out)
 {
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (strcmp(commands[i].name, name) == 0) {
-            fprintf(out, "用法：%s\n%s\n", commands[i].usage, commands[i].summary);
+            const char *text = fs_help_text(name);
+            fprintf(out, "用法：%s\n\n", commands[i].usage);
+            fputs(text ? text : commands[i].summary, out);
+            if (!text)
+                fputs("\n", out);
             return 0;
         }
     return 0;
