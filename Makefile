@@ -7,6 +7,9 @@
 #   make bench    benchmarks (speed and memory targets live here, not in tests)
 #   make fuzz     each libFuzzer target for FUZZ_SECONDS (default 60); clang
 #   make valgrind the test suite, and fivestar itself, under valgrind
+#   make install  the program, templates, fonts.conf, man page, guide and
+#                 bash completion under PREFIX (default /usr/local), DESTDIR
+#                 honoured; make uninstall removes them
 #   make lint     cppcheck over src/ and tests/ (inline suppressions give
 #                 their reason)
 #
@@ -65,8 +68,22 @@ TESTSRC := $(wildcard tests/test-*.c)
 TESTBIN := $(TESTSRC:tests/%.c=$(B)/tests/%)
 SAMPLES := $(wildcard samples/*.xml)
 
-.PHONY: all deps deps-check deps-valgrind deps-fuzz deps-bench deps-lint demo check test asan bench lint clean
+.PHONY: all deps deps-check deps-valgrind deps-fuzz deps-bench deps-lint demo check test asan bench lint clean \
+	install install-files uninstall
 all: fivestar
+
+# Before compiling, a missing library stops make with one line naming the
+# Debian packages and the command that installs them, rather than a
+# compiler error about a header.  Goals that install what they need first
+# (deps, demo, check …) skip the check.
+NOCHECK := deps deps-check deps-valgrind deps-fuzz deps-bench deps-lint demo check fuzz valgrind bench lint \
+	clean uninstall
+ifeq ($(filter $(NOCHECK),$(MAKECMDGOALS)),)
+DEPS_MISSING := $(shell sh tools/deps.sh --missing compile)
+ifneq ($(strip $(DEPS_MISSING)),)
+$(error 缺少编译所需的软件包 $(DEPS_MISSING)：请运行 make deps 安装（或 sudo apt-get install $(DEPS_MISSING)）)
+endif
+endif
 
 deps:
 	@sh tools/deps.sh build
@@ -195,6 +212,40 @@ demo: deps
 	    ./fivestar flowchart $$c -o out/flowcharts/$$c-mingli-2018.$$f \
 	        --dossier samples/mingli-2018.xml || exit 1; \
 	done; done
+
+# Installation: the binary finds templates/ in ../share/fivestar beside
+# itself and fonts/fonts.conf next to them, so it works from any folder.
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+DATADIR     ?= $(PREFIX)/share/fivestar
+MANDIR      ?= $(PREFIX)/share/man
+DOCDIR      ?= $(PREFIX)/share/doc/fivestar
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+
+install: $(B)/fivestar
+	@$(MAKE) --no-print-directory install-files BIN=$(B)/fivestar
+
+# install-files installs BIN as it is (the tests install the binary they
+# test without rebuilding it).
+BIN ?= $(B)/fivestar
+install-files:
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(BASHCOMPDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/fivestar
+	rm -rf $(DESTDIR)$(DATADIR)/templates
+	find templates samples -type f | while read -r f; do \
+	    case $$f in templates/*) d=$(DESTDIR)$(DATADIR);; *) d=$(DESTDIR)$(DOCDIR);; esac; \
+	    install -D -m 644 "$$f" "$$d/$$f" || exit 1; done
+	install -m 644 fonts/fonts.conf fonts/README $(DESTDIR)$(DATADIR)/fonts/
+	install -m 644 docs/fivestar.1 $(DESTDIR)$(MANDIR)/man1/fivestar.1
+	install -m 644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	install -m 644 tools/fivestar.bash-completion $(DESTDIR)$(BASHCOMPDIR)/fivestar
+	@echo "fivestar 已安装到 $(DESTDIR)$(PREFIX)：运行 fivestar --help，使用说明见 man fivestar 或 $(DOCDIR)/使用说明.md"
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/fivestar $(DESTDIR)$(MANDIR)/man1/fivestar.1 \
+	    $(DESTDIR)$(BASHCOMPDIR)/fivestar
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
 
 bench: deps-bench fivestar
 	@sh tests/bench.sh

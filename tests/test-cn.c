@@ -659,6 +659,103 @@ START_TEST(test_demo_runs_clean)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------
+ * Help, installation, missing libraries.
+ * ---------------------------------------------------------------------- */
+
+START_TEST(test_help_explains_every_option)
+{
+    static const char *const cases[][8] = {
+        {"validate", "--verbose", NULL},
+        {"score", "--json", "--verbose", NULL},
+        {"render", "-o", "--format", "--office-fonts", "--pdfa", "--jobs", "--verbose", NULL},
+        {"stats", "-o", "--skip-invalid", "--pdfa", "--office-fonts", NULL},
+        {"flowchart", "-o", "--dossier", NULL},
+        {"archive", "-o", "--date", "--skip-invalid", "--verify", NULL},
+        {"new", "-o", "--force", "--rubric", "--year", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *cmd, *out, *err;
+        if (asprintf(&cmd, "$FIVESTAR %s --help", cases[i][0]) < 0)
+            abort();
+        ck_assert_int_eq(tu_run(cmd, &out, &err), 0);
+        ck_assert_msg(strstr(out, "选项：") && strstr(out, "例子："), "%s --help:\n%s", cases[i][0], out);
+        for (int k = 1; cases[i][k]; k++) {
+            char *line;
+            /* The option starts a line of the 选项 list, explained in Chinese. */
+            if (asprintf(&line, "\n  %s ", cases[i][k]) < 0)
+                abort();
+            ck_assert_msg(strstr(out, line), "%s --help does not explain %s:\n%s", cases[i][0],
+                          cases[i][k], out);
+            free(line);
+        }
+        free(out);
+        free(err);
+        free(cmd);
+    }
+}
+END_TEST
+
+/* make install DESTDIR=… PREFIX=/usr, then the installed binary renders
+ * the example from "/", with no FIVESTAR_* variable to help it; then make
+ * uninstall leaves nothing behind. */
+START_TEST(test_install_runs_from_anywhere)
+{
+    char *dir = tu_tmpdir(), *cmd, *out, *err;
+    const char *forms[] = {"评定标准.pdf", "评定标准.docx", "申报表.pdf", "申报表.docx"};
+
+    if (asprintf(&cmd, "make -s install-files BIN=$FIVESTAR DESTDIR=%s/root PREFIX=/usr && "
+                       "cd / && env -u FIVESTAR_TEMPLATES -u FIVESTAR_FONTS %s/root/usr/bin/fivestar "
+                       "render %s/root/usr/share/doc/fivestar/samples/mingli-2018.xml -o %s/out && "
+                       "test -s %s/root/usr/share/man/man1/fivestar.1 && "
+                       "test -s %s/root/usr/share/doc/fivestar/使用说明.md && "
+                       "test -s %s/root/usr/share/bash-completion/completions/fivestar",
+                 dir, dir, dir, dir, dir, dir, dir) < 0)
+        abort();
+    ck_assert_msg(tu_run(cmd, &out, &err) == 0, "install or run failed:\n%s%s", out, err);
+    for (int i = 0; i < 4; i++) {
+        char *p;
+        struct stat sb;
+        if (asprintf(&p, "%s/out/mingli-2018/%s", dir, forms[i]) < 0)
+            abort();
+        ck_assert_msg(stat(p, &sb) == 0 && sb.st_size > 1000, "%s not written", p);
+        free(p);
+    }
+    free(out);
+    free(err);
+    free(cmd);
+    if (asprintf(&cmd, "make -s uninstall DESTDIR=%s/root PREFIX=/usr && find %s/root -type f", dir, dir) < 0)
+        abort();
+    ck_assert_int_eq(tu_run(cmd, &out, &err), 0);
+    ck_assert_msg(*out == '\0', "left after uninstall:\n%s", out);
+    free(out);
+    free(err);
+    free(cmd);
+    free(dir);
+}
+END_TEST
+
+/* A plain make without libzip stops with one line naming the package and
+ * make deps, before any compiler runs. */
+START_TEST(test_missing_library_one_line)
+{
+    char *dir = tu_tmpdir(), *cmd, *out, *err;
+
+    if (asprintf(&cmd, "mkdir -p %s/bin && printf '#!/bin/sh\\nfor a in \"$@\"; do [ \"$a\" = libzip ] && exit 1; done\\n"
+                       "exec /usr/bin/pkg-config \"$@\"\\n' > %s/bin/pkg-config && chmod +x %s/bin/pkg-config && "
+                       "PATH=%s/bin:$PATH make B=%s/build", dir, dir, dir, dir, dir) < 0)
+        abort();
+    ck_assert_int_eq(tu_run(cmd, &out, &err), 2);
+    ck_assert_msg(strstr(err, "libzip-dev") && strstr(err, "make deps"), "%s", err);
+    ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "more than one line:\n%s", err);
+    ck_assert_msg(!strstr(out, "cc ") && !strstr(err, "cc "), "a compiler ran:\n%s%s", out, err);
+    free(out);
+    free(err);
+    free(cmd);
+    free(dir);
+}
+END_TEST
+
 int main(void)
 {
     char *abs = realpath(getenv("FIVESTAR") ? getenv("FIVESTAR") : "./fivestar", NULL);
@@ -698,6 +795,9 @@ int main(void)
     tcase_add_test(tc, test_batch_summary_names_failed);
     tcase_add_test(tc, test_validate_warns_missing_evidence);
     tcase_add_test(tc, test_demo_runs_clean);
+    tcase_add_test(tc, test_help_explains_every_option);
+    tcase_add_test(tc, test_install_runs_from_anywhere);
+    tcase_add_test(tc, test_missing_library_one_line);
     suite_add_tcase(s, tc);
     return tu_main(s);
 }

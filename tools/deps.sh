@@ -8,10 +8,16 @@
 #   tools/deps.sh fuzz    build's, plus clang and its libFuzzer runtime
 #   tools/deps.sh bench   build's, plus GNU time (peak memory)
 #   tools/deps.sh lint    build's, plus cppcheck
+#   tools/deps.sh --missing compile
+#                         prints the missing packages needed to compile
+#                         (nothing when all are there) and installs nothing:
+#                         the Makefile's check before a plain `make`
 #
 # It looks before it installs (pkg-config, headers, font files, commands),
 # says what it installs, and stops with a clear message when it is not root.
 set -eu
+mode=install
+if [ "${1:-}" = --missing ]; then mode=missing; shift; fi
 what=${1:-build}
 missing=""
 
@@ -30,8 +36,9 @@ need_pc libdeflate libdeflate-dev
 # The bundle: qpdf's C API merges PDFs; libpng decodes PNG evidence.
 need_pc libqpdf libqpdf-dev
 need_pc libpng libpng-dev
-need_pc check check
 need_pc libmicrohttpd libmicrohttpd-dev
+[ "$what" = compile ] || need_pc check check
+if [ "$what" != compile ]; then
 # The default fonts of fonts/fonts.conf (see fonts/README).
 need_file /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf fonts-arphic-gbsn00lp
 need_file /usr/share/fonts/truetype/arphic/uming.ttc fonts-arphic-uming
@@ -41,6 +48,7 @@ need_file /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf fonts
 need_file /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf fonts-droid-fallback
 # The sRGB profile of PDF/A output intents (archive, --pdfa).
 need_file /usr/share/color/icc/sRGB.icc icc-profiles-free
+fi
 case $what in check|valgrind)
     need_cmd pdftotext poppler-utils
     need_cmd pdftoppm poppler-utils
@@ -77,6 +85,10 @@ esac
 
 # pkg-config alone can't find what it has not been installed with yet.
 missing=$(printf '%s\n' $missing | sort -u | tr '\n' ' ')
+if [ "$mode" = missing ]; then
+    echo $missing
+    exit 0
+fi
 if [ -z "${missing# }" ]; then
     exit 0
 fi
