@@ -542,8 +542,8 @@ START_TEST(test_batch_summary_names_failed)
 {
     char *dir = tu_tmpdir(), *base = base_text();
     char *bad = tu_replace(base, "<score item=\"19\" points=\"5\"/>", "<score item=\"19\" points=\"6\"/>");
-    char *broken = tu_replace(base, "</unit>", "</unti>");
-    char *pa = write_in(dir, "a.xml", bad), *pb = write_in(dir, "b.xml", broken);
+    char *malformed = tu_replace(base, "</unit>", "</unti>");
+    char *pa = write_in(dir, "a.xml", bad), *pb = write_in(dir, "b.xml", malformed);
     char *cmd, *out, *err, *last;
     char *pm = write_in(dir, "m.xml", base);
     const char *const cmds[] = {
@@ -583,7 +583,7 @@ START_TEST(test_batch_summary_names_failed)
     free(pb);
     free(pm);
     free(bad);
-    free(broken);
+    free(malformed);
     free(base);
     free(dir);
 }

@@ -313,7 +313,7 @@ START_TEST(test_conf_missing_font)
 
         ck_assert_int_eq(diag_line(&d, "/nonexistent/kai-one.ttf"), 4);
         ck_assert_int_eq(diag_line(&d, two), 4);
-        ck_assert_int_eq(diag_line(&d, "'kai'"), 4);
+        ck_assert_int_eq(diag_line(&d, "“kai”"), 4);
         ck_assert_str_eq(d.v[0].file, conf);
         free(two);
     }
@@ -348,11 +348,11 @@ START_TEST(test_conf_bad_lines)
         "latin = " LIBSERIF "\n"
         "fallback = " DROID "\n");
     d = load_failing(conf);
-    ck_assert_int_eq(diag_line(&d, "expected 'role = path"), 3);
-    ck_assert_int_eq(diag_line(&d, "unknown font role 'heavy'"), 5);
-    ck_assert_int_eq(diag_line(&d, "closing"), 6);
-    ck_assert_int_eq(diag_line(&d, "face index"), 7);
-    ck_assert_int_eq(diag_line(&d, "missing font path"), 8);
+    ck_assert_int_eq(diag_line(&d, "应写成“角色 = 路径 [序号]”"), 3);
+    ck_assert_int_eq(diag_line(&d, "未知的字体角色“heavy”"), 5);
+    ck_assert_int_eq(diag_line(&d, "结尾的引号"), 6);
+    ck_assert_int_eq(diag_line(&d, "字体序号应为"), 7);
+    ck_assert_int_eq(diag_line(&d, "缺少字体文件路径"), 8);
     ck_assert_uint_eq(d.errors, 5);
     for (size_t i = 0; i < d.n; i++)
         ck_assert_str_eq(d.v[i].file, conf);
@@ -366,7 +366,7 @@ START_TEST(test_conf_bad_lines)
         "latin = " LIBSERIF "\n"
         "fallback = " DROID "\n");
     d = load_failing(conf);
-    ck_assert_int_eq(diag_line(&d, "no font is given for the role 'kai'"), 0);
+    ck_assert_int_eq(diag_line(&d, "没有为角色“kai”指定字体"), 0);
     fs_diags_clear(&d);
 
     write_text(conf,
@@ -376,9 +376,9 @@ START_TEST(test_conf_bad_lines)
         "latin = " LIBSERIF "\n"
         "fallback = " DROID "\n");
     d = load_failing(conf);
-    ck_assert_int_eq(diag_line(&d, "face index 7 is out of range"), 2);
+    ck_assert_int_eq(diag_line(&d, "字体序号 7 超出范围"), 2);
     ck_assert_int_eq(diag_line(&d, WQY), 2);
-    ck_assert_int_eq(diag_line(&d, "is not a TrueType or OpenType font"), 3);
+    ck_assert_int_eq(diag_line(&d, "不是 TrueType 或 OpenType 字体"), 3);
     fs_diags_clear(&d);
 
     remove_tree(dir);
@@ -850,7 +850,7 @@ START_TEST(test_pdf_same_psname)
     fs_pdf_fonts_use(pf, fs_fontset_role_face(fs, FS_ROLE_LATIN), 'A');
     pdf = HPDF_New(on_hpdf_error, NULL);
     ck_assert_int_eq(fs_pdf_fonts_embed(pf, pdf, &d), FS_E_FONT);
-    ck_assert_int_eq(diag_line(&d, "same PostScript name (LiberationSerif)"), 0);
+    ck_assert_int_eq(diag_line(&d, "PostScript 名称相同（LiberationSerif）"), 0);
     HPDF_Free(pdf);
     fs_pdf_fonts_free(pf);
     fs_fontset_free(fs);

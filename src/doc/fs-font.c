@@ -24,6 +24,7 @@
  */
 #define _GNU_SOURCE                 /* vasprintf, memfd_create */
 #include "fs-font.h"
+#include "fs-cn.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -192,7 +193,7 @@ static const char *parse_value(char *val, char **path, int *index)
         char *q = strchr(val + 1, '"');
 
         if (!q)
-            return "missing closing '\"' after the font path";
+            return "字体文件路径缺少结尾的引号“\"”：请补上";
         *q = 0;
         *path = val + 1;
         rest = trim(q + 1);
@@ -209,7 +210,7 @@ static const char *parse_value(char *val, char **path, int *index)
         if (rest[0]) {
             *index = parse_index(rest);
             if (*index < 0)
-                return "the face index must be a number from 0 to 65535";
+                return "字体序号应为 0 到 65535 的整数（.ttc 字体集中的第几个字体）";
         }
     } else {
         for (p = val; *p; p++)
@@ -234,7 +235,7 @@ static const char *parse_value(char *val, char **path, int *index)
         *path = val;
     }
     if (!(*path)[0])
-        return "missing font path";
+        return "缺少字体文件路径：应写成 角色 = 路径 [序号]";
     return NULL;
 }
 
@@ -254,8 +255,8 @@ static fs_error read_config(const char *conf, fs_cand_list cands[FS_ROLE_COUNT],
 
     fp = fopen(conf, "r");
     if (!fp) {
-        fs_font_error(diags, conf, 0, "cannot read the font configuration: %s",
-                   strerror(errno));
+        fs_font_error(diags, conf, 0, "无法读取字体配置：%s（请检查 FIVESTAR_FONTS 或 fonts/fonts.conf）",
+                   fs_errno_cn(errno));
         err = FS_E_FONT;
         goto done;
     }
@@ -273,7 +274,7 @@ static fs_error read_config(const char *conf, fs_cand_list cands[FS_ROLE_COUNT],
 
         lineno++;
         if ((size_t)len != strlen(line)) {
-            fs_font_error(diags, conf, lineno, "NUL byte in the line");
+            fs_font_error(diags, conf, lineno, "这一行含有空字符（0x00）：请删去");
             bad = 1;
             continue;
         }
@@ -285,7 +286,7 @@ static fs_error read_config(const char *conf, fs_cand_list cands[FS_ROLE_COUNT],
         eq = strchr(s, '=');
         if (!eq) {
             fs_font_error(diags, conf, lineno,
-                       "expected 'role = path [face-index]', got '%s'", s);
+                       "应写成“角色 = 路径 [序号]”，而这一行是“%s”", s);
             bad = 1;
             continue;
         }
@@ -294,8 +295,8 @@ static fs_error read_config(const char *conf, fs_cand_list cands[FS_ROLE_COUNT],
         role = role_by_name(s);
         if (role < 0) {
             fs_font_error(diags, conf, lineno,
-                       "unknown font role '%s' (the roles are song, hei, kai, "
-                       "latin and fallback)", s);
+                       "未知的字体角色“%s”：角色只能是 song、hei、kai、"
+                       "latin、fallback、editable", s);
             bad = 1;
             continue;
         }
@@ -320,15 +321,16 @@ static fs_error read_config(const char *conf, fs_cand_list cands[FS_ROLE_COUNT],
         }
     }
     if (ferror(fp)) {
-        fs_font_error(diags, conf, 0, "cannot read the font configuration: %s",
-                   strerror(errno));
+        fs_font_error(diags, conf, 0, "无法读取字体配置：%s（请检查 FIVESTAR_FONTS 或 fonts/fonts.conf）",
+                   fs_errno_cn(errno));
         bad = 1;
     }
     if (!bad)
         for (int r = 0; r < FS_ROLE_COUNT; r++)
             if (cands[r].n == 0 && !role_optional(r)) {
                 fs_font_error(diags, conf, 0,
-                           "no font is given for the role '%s'", role_names[r]);
+                           "没有为角色“%s”指定字体：请在字体配置中加一行 %s = 字体文件路径",
+                           role_names[r], role_names[r]);
                 bad = 1;
             }
     if (bad)
@@ -420,40 +422,40 @@ static int face_open(fs_face *fc, const char *path, int index,
     fc->ino = st->st_ino;
     fc->blob = hb_blob_create_from_file_or_fail(path);
     if (!fc->blob) {
-        fs_font_error(diags, conf, line, "cannot read the font file %s", path);
+        fs_font_error(diags, conf, line, "无法读取字体文件 %s：请检查路径，或安装相应的字体软件包（make deps）", path);
         goto fail;
     }
     count = hb_face_count(fc->blob);
     if (count == 0) {
         fs_font_error(diags, conf, line,
-                   "%s is not a TrueType or OpenType font", path);
+                   "%s 不是 TrueType 或 OpenType 字体：请换用 .ttf、.ttc 或 .otf 字体文件", path);
         goto fail;
     }
     if ((unsigned)index >= count) {
         fs_font_error(diags, conf, line,
-                   "face index %d is out of range: %s has %u face%s (0..%u)",
-                   index, path, count, count == 1 ? "" : "s", count - 1);
+                   "字体序号 %d 超出范围：%s 中有 %u 个字体（序号 0–%u）",
+                   index, path, count, count - 1);
         goto fail;
     }
     fc->face = hb_face_create(fc->blob, (unsigned)index);
     fc->upem = hb_face_get_upem(fc->face);
     if (hb_face_get_glyph_count(fc->face) == 0 || fc->upem == 0 ||
         !face_has_table(fc->face, HB_TAG('c', 'm', 'a', 'p'))) {
-        fs_font_error(diags, conf, line, "%s (face %d) is not a usable font",
+        fs_font_error(diags, conf, line, "%s（序号 %d）不是可用的字体：请换用其他字体文件",
                    path, index);
         goto fail;
     }
     if (!face_has_table(fc->face, HB_TAG('g', 'l', 'y', 'f'))) {
         fs_font_error(diags, conf, line,
-                   "%s (face %d) has PostScript (CFF) outlines; libharu 2.3.0 "
-                   "embeds only TrueType outlines", path, index);
+                   "%s（序号 %d）是 PostScript（CFF）轮廓的字体，PDF 中只能嵌入 "
+                   "TrueType 轮廓的字体：请换用 .ttf 字体", path, index);
         goto fail;
     }
     fc->fstype = face_fstype(fc->face);
     if (fc->fstype & 0x0302) {
         fs_font_error(diags, conf, line,
-                   "the licence of %s forbids embedding or subsetting it "
-                   "(OS/2 fsType 0x%04X)", path, fc->fstype);
+                   "%s 的授权不允许嵌入或取子集（OS/2 fsType 0x%04X）："
+                   "请换用允许嵌入的字体", path, fc->fstype);
         goto fail;
     }
     fc->family = face_family(fc->face);
@@ -481,17 +483,17 @@ static int pick_candidate(fs_fontset *fs, int r, const fs_cand_list *l,
             c = &l->v[i];
             break;
         }
-        fs_buf_printf(&tried, "%s%s", i ? ", " : "", l->v[i].path);
+        fs_buf_printf(&tried, "%s%s", i ? "、" : "", l->v[i].path);
     }
     if (!c) {
         fs_font_error(diags, conf, l->v[0].line,
-                   "no font file found for the role '%s': %s%s %s",
-                   role_names[r], l->n > 1 ? "none of " : "", tried.s,
-                   l->n > 1 ? "exists" : "does not exist");
+                   "找不到角色“%s”的字体文件：%s%s：请安装相应的字体软件包（make deps），"
+                   "或在字体配置中改用已有的字体", role_names[r], tried.s,
+                   l->n > 1 ? " 都不存在" : " 不存在");
         goto done;
     }
     if (!S_ISREG(st.st_mode)) {
-        fs_font_error(diags, conf, c->line, "the font %s is not a regular file",
+        fs_font_error(diags, conf, c->line, "字体 %s 不是普通文件：请指向字体文件本身",
                    c->path);
         goto done;
     }

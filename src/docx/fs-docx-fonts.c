@@ -14,6 +14,7 @@
  */
 #include "fs-docx-private.h"
 #include "fs-draw.h"
+#include "fs-cn.h"
 
 #include <harfbuzz/hb.h>
 #include <harfbuzz/hb-ot.h>
@@ -852,8 +853,8 @@ fs_error fs_docx_ctx_embed(fs_docx_ctx *c)
         }
         if (err != FS_OK) {
             fs_diags_add(c->diags, fs_fontset_face_path(c->fonts, f->face), 0,
-                         FS_ERROR, "cannot make a subset of %s (face %d) to "
-                         "embed in the DOCX file",
+                         FS_ERROR, "无法取字体 %s（序号 %d）的子集嵌入 Word 文件："
+                         "请换用其他字体，或加 --office-fonts 不嵌入字体",
                          fs_fontset_face_family(c->fonts, f->face),
                          fs_fontset_face_index(c->fonts, f->face));
             err = FS_E_FONT;

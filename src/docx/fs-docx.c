@@ -59,7 +59,7 @@ static void pkg_add(package *pk, const char *name, char *data, size_t len,
 {
     if (pk->err == FS_OK && fs_zipw_add(pk->zw, name, data, len, level) < 0) {
         fs_diags_add(pk->diags, pk->file, 0, FS_ERROR,
-                     "cannot write the DOCX package: member %s too large or out of memory",
+                     "无法生成 Word 文件：部件 %s 过大或内存不足",
                      name);
         pk->err = FS_E_ZIP;
     }
@@ -77,7 +77,7 @@ static void pkg_add_part(package *pk, const char *name, fs_dx_write_fn write,
         return;
     if (fs_dx_to_memory(write, self, &data, &len) != FS_OK) {
         fs_diags_add(pk->diags, pk->file, 0, FS_ERROR,
-                     "cannot write the DOCX part %s: out of memory", name);
+                     "无法生成 Word 文件的部件 %s：内存不足", name);
         pk->err = FS_E_NOMEM;
         return;
     }
@@ -90,7 +90,7 @@ static fs_error pkg_close(package *pk, unsigned char **out, size_t *outlen)
 {
     if (pk->err == FS_OK && fs_zipw_finish(pk->zw, out, outlen) < 0) {
         fs_diags_add(pk->diags, pk->file, 0, FS_ERROR,
-                     "cannot write the DOCX package: too large");
+                     "无法生成 Word 文件：文件过大，请减少档案中的文字");
         pk->err = FS_E_ZIP;
     }
     fs_zipw_free(pk->zw);

@@ -23,6 +23,7 @@
  */
 #define _GNU_SOURCE                 /* vasprintf, memfd_create */
 #include "fs-pdf-font.h"
+#include "fs-cn.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -321,19 +322,17 @@ static char *write_temp_font(const char *data, size_t len, const char *what,
     fd = mkstemp(name);
     if (fd < 0) {
         fs_font_error(diags, what, 0,
-                   "cannot create a temporary font file in %s: %s", dir,
-                   strerror(errno));
+                   "无法在 %s 中建立临时字体文件：%s（请检查 TMPDIR 和磁盘空间）", dir,
+                   fs_errno_cn(errno));
         goto fail;
     }
     if (write_all(fd, data, len) < 0) {
-        fs_font_error(diags, what, 0, "cannot write the temporary font "
-                   "file %s: %s", name, strerror(errno));
+        fs_font_error(diags, what, 0, "无法写入临时字体文件 %s：%s", name, fs_errno_cn(errno));
         goto fail;
     }
     if (close(fd) != 0) {
         fd = -1;
-        fs_font_error(diags, what, 0, "cannot write the temporary font file "
-                   "%s: %s", name, strerror(errno));
+        fs_font_error(diags, what, 0, "无法写入临时字体文件 %s：%s", name, fs_errno_cn(errno));
         goto fail;
     }
     return name;
@@ -646,24 +645,21 @@ static fs_error embed_face(fs_pdf_fonts *pf, int f, HPDF_Doc pdf,
         goto done;
     }
     if (pfc->ncps > SI_MAX) {
-        fs_font_error(diags, path, 0, "too many different characters (%zu) "
-                   "for one font of a PDF; the limit is %u", pfc->ncps,
-                   SI_MAX);
+        fs_font_error(diags, path, 0, "一个字体在一份 PDF 中用到的不同字符过多（%zu 个，上限 %u 个）："
+                   "请把文字分到多份档案或减少生僻字", pfc->ncps, SI_MAX);
         goto done;
     }
 
     sub = fs_fontset_subset_face(pf->fs, f, unicodes, 1);
     if (!sub) {
-        fs_font_error(diags, path, 0, "HarfBuzz could not subset the font "
-                   "(face %d)", index);
+        fs_font_error(diags, path, 0, "无法取字体（序号 %d）的子集：请换用其他字体文件", index);
         goto done;
     }
     gids = fs_xmalloc((pfc->ncps + 1) * sizeof *gids);
     blob = rebuild_cmap(sub, pfc->cps, pfc->ncps, gids);
     data = blob ? hb_blob_get_data(blob, &len) : NULL;
     if (!data || len == 0) {
-        fs_font_error(diags, path, 0, "could not build the font subset "
-                   "(face %d)", index);
+        fs_font_error(diags, path, 0, "无法生成字体（序号 %d）的子集：请换用其他字体文件", index);
         goto done;
     }
 
@@ -684,15 +680,15 @@ static fs_error embed_face(fs_pdf_fonts *pf, int f, HPDF_Doc pdf,
     else
         unlink(tmp);
     if (!name) {
-        fs_font_error(diags, path, 0, "libharu could not load the font "
-                   "subset (error 0x%04lX)", (unsigned long)HPDF_GetError(pdf));
+        fs_font_error(diags, path, 0, "PDF 库无法载入字体子集（错误 0x%04lX）：请换用其他字体文件",
+                   (unsigned long)HPDF_GetError(pdf));
         err = FS_E_PDF;
         goto done;
     }
     for (int o = 0; o < FS_ROLE_COUNT; o++)
         if (pf->f[o].name && strcmp(pf->f[o].name, name) == 0) {
-            fs_font_error(diags, path, 0, "has the same PostScript name (%s) "
-                       "as %s; libharu cannot embed both", name,
+            fs_font_error(diags, path, 0, "与 %2$s 的 PostScript 名称相同（%1$s），PDF 中不能同时嵌入两者："
+                       "请在字体配置中只保留其中之一", name,
                        fs_fontset_face_path(pf->fs, o));
             goto done;
         }
@@ -710,30 +706,30 @@ static fs_error embed_face(fs_pdf_fonts *pf, int f, HPDF_Doc pdf,
 
     pfc->font = get_font(pdf, name, pfc->ncps);
     if (!pfc->font) {
-        fs_font_error(diags, path, 0, "libharu could not create the font "
-                   "(error 0x%04lX)", (unsigned long)HPDF_GetError(pdf));
+        fs_font_error(diags, path, 0, "PDF 库无法建立字体（错误 0x%04lX）：请换用其他字体文件",
+                   (unsigned long)HPDF_GetError(pdf));
         err = FS_E_PDF;
         goto done;
     }
     if (write_cidtogidmap(pfc->font, def, gids, pfc->ncps) < 0) {
         pfc->font = NULL;
-        fs_font_error(diags, path, 0, "could not rewrite the CIDToGIDMap "
-                   "(error 0x%04lX)", (unsigned long)HPDF_GetError(pdf));
+        fs_font_error(diags, path, 0, "无法改写字体的 CIDToGIDMap（错误 0x%04lX）：内部错误，请报告",
+                   (unsigned long)HPDF_GetError(pdf));
         err = FS_E_PDF;
         goto done;
     }
     if (write_tounicode(pfc->font, pfc->cps, pfc->ncps) < 0) {
         pfc->font = NULL;
-        fs_font_error(diags, path, 0, "could not rewrite the ToUnicode CMap "
-                   "(error 0x%04lX)", (unsigned long)HPDF_GetError(pdf));
+        fs_font_error(diags, path, 0, "无法改写字体的 ToUnicode 表（错误 0x%04lX）：内部错误，请报告",
+                   (unsigned long)HPDF_GetError(pdf));
         err = FS_E_PDF;
         goto done;
     }
     if (attach_fontfile(pdf, pfc->font, def, blob) < 0 &&
         HPDF_GetError(pdf) != HPDF_OK) {
         pfc->font = NULL;
-        fs_font_error(diags, path, 0, "could not store the font file "
-                   "(error 0x%04lX)", (unsigned long)HPDF_GetError(pdf));
+        fs_font_error(diags, path, 0, "无法在 PDF 中存入字体文件（错误 0x%04lX）：内部错误，请报告",
+                   (unsigned long)HPDF_GetError(pdf));
         err = FS_E_PDF;
         goto done;
     }
@@ -764,13 +760,13 @@ fs_error fs_pdf_fonts_embed(fs_pdf_fonts *pf, HPDF_Doc pdf, fs_diags *diags)
 
     if (!pf || !pdf || pf->embedded) {
         fs_font_error(diags, "fs_pdf_fonts_embed", 0,
-                   "called without fonts or document, or twice");
+                   "调用时没有字体或文档，或调用了两次：内部错误，请报告");
         return FS_E_PDF;
     }
     pf->embedded = 1;
     if (!HPDF_Doc_FindEncoder(pdf, "UTF-8") &&
         HPDF_UseUTFEncodings(pdf) != HPDF_OK) {
-        fs_font_error(diags, "libharu", 0, "cannot enable UTF-8 (error 0x%04lX)",
+        fs_font_error(diags, "libharu", 0, "PDF 库无法启用 UTF-8（错误 0x%04lX）：内部错误，请报告",
                    (unsigned long)HPDF_GetError(pdf));
         return FS_E_PDF;
     }
