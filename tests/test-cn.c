@@ -670,9 +670,10 @@ START_TEST(test_help_explains_every_option)
         {"score", "--json", "--verbose", NULL},
         {"render", "-o", "--format", "--office-fonts", "--pdfa", "--jobs", "--verbose", NULL},
         {"stats", "-o", "--skip-invalid", "--pdfa", "--office-fonts", NULL},
-        {"flowchart", "-o", "--dossier", NULL},
+        {"flowchart", "-o", "--dossier", "--rubric", NULL},
         {"archive", "-o", "--date", "--skip-invalid", "--verify", NULL},
         {"new", "-o", "--force", "--rubric", "--year", NULL},
+        {"serve", "--port", "--listen", "--no-open", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *cmd, *out, *err;

@@ -75,16 +75,18 @@ static const help helps[] = {
      "  fivestar stats 2018/*.xml -o 统计表.pdf\n"
      "  fivestar stats 2018/*.xml -o 统计表.docx --skip-invalid\n"},
     {"flowchart",
-     "绘制创建流程图（creation，附件4）或动态管理流程图（dynamic，附件5），一页 A4。\n"
-     "给出一份档案时，按它的 <history> 标出该党组织走到了哪一步、各步的日期。\n"
+     "绘制创建流程图（creation 或 创建，附件4）或动态管理流程图（dynamic 或 动态管理，附件5），\n"
+     "一页 A4。给出一份档案时，按它的 <history> 标出该党组织走到了哪一步、各步的日期。\n"
      "\n"
      "选项：\n"
      "  -o OUT           输出文件，以 .pdf 或 .docx 结尾（Word 中的图形可以编辑）\n"
-     "  --dossier FILE   在图上标出这份档案的进度\n" COMMON
+     "  --dossier FILE   在图上标出这份档案的进度（流程图取自档案的评定标准）\n"
+     "  --rubric ID      不给档案时，用哪个评定标准的流程图，如 dongguan-2018\n"
+     "                   （templates/rubrics/ 中只有一个评定标准时可不写）\n" COMMON
      "\n"
      "例子：\n"
      "  fivestar flowchart creation -o 创建流程图.pdf\n"
-     "  fivestar flowchart dynamic -o 动态管理.docx --dossier 2018/明理.xml\n"},
+     "  fivestar flowchart 动态管理 -o 动态管理.docx --dossier 2018/明理.xml\n"},
     {"archive",
      "生成年度档案包（zip）：每份档案一个文件夹，内有档案本身、它引用的佐证材料、\n"
      "四份表格（PDF/A 和 Word），另有统计表和 manifest.json 清单（每个文件的大小和\n"
@@ -116,6 +118,19 @@ static const help helps[] = {
      "例子：\n"
      "  fivestar new -o 2019/明理.xml --year 2019\n"
      "  fivestar new -o 2019/明理.xml --force\n"},
+    {"serve",
+     "在本机启动浏览器编辑器：打开文件夹 DIR（默认当前文件夹）中的档案，逐项填写，\n"
+     "边填边看到得分和问题，保存后预览、下载全部表格。只在本机开放，地址中带有每次\n"
+     "启动时新生成的 token，不要发给别人。按 Ctrl+C 停止。详见 docs/serve-使用说明.md。\n"
+     "\n"
+     "选项：\n"
+     "  --port N         端口，默认 8018；0 表示自动选择一个空闲端口\n"
+     "  --listen ADDR    监听的 IP 地址，默认 127.0.0.1（只有本机能访问）\n"
+     "  --no-open        只显示地址，不自动打开浏览器\n" COMMON
+     "\n"
+     "例子：\n"
+     "  fivestar serve 档案2019\n"
+     "  fivestar serve 档案2019 --port 0 --no-open\n"},
 };
 
 /* The long help of command NAME; see fs-help.h. */
