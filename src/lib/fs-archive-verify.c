@@ -10,6 +10,7 @@
 #include "fs-lib-private.h"
 #include "fs-sha256.h"
 #include "fs-cn.h"
+#include "fs-zipmsg.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -227,7 +228,7 @@ static int hash_member(zip_t *za, zip_uint64_t index, char hex[2 * FS_SHA256_LEN
 
     *size = 0;
     if (!zf) {
-        *why = zip_strerror(za);
+        *why = fs_zip_cn(zip_get_error(za));
         return -1;
     }
     fs_sha256_init(&c);
@@ -236,7 +237,7 @@ static int hash_member(zip_t *za, zip_uint64_t index, char hex[2 * FS_SHA256_LEN
         *size += (zip_uint64_t)n;
     }
     if (n < 0) {
-        *why = zip_file_strerror(zf);
+        *why = fs_zip_cn(zip_file_get_error(zf));
         rc = -1;
     }
     fs_sha256_final(&c, d);
@@ -311,7 +312,7 @@ fs_error fs_archive_verify(const char *path, fs_archive_info *info,
     if (!za) {
         zip_error_t ze;
         zip_error_init_with_code(&ze, zerr);
-        fs_diags_add(diags, path, 0, FS_ERROR, "不是完好的 zip 档案包：%s", zip_error_strerror(&ze));
+        fs_diags_add(diags, path, 0, FS_ERROR, "不是完好的 zip 档案包：%s", fs_zip_cn(&ze));
         zip_error_fini(&ze);
         return zerr == ZIP_ER_OPEN || zerr == ZIP_ER_READ ? FS_E_IO : FS_E_INVALID;
     }

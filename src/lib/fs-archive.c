@@ -37,6 +37,7 @@
 #include "fs-file.h"
 #include "fs-sha256.h"
 #include "fs-cn.h"
+#include "fs-zipmsg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -468,7 +469,7 @@ static fs_error write_zip(actx *a)
     if (!za) {
         zip_error_t ze;
         zip_error_init_with_code(&ze, zerr);
-        fs_diags_add(a->diags, a->out, 0, FS_ERROR, "无法创建档案包：%s", zip_error_strerror(&ze));
+        fs_diags_add(a->diags, a->out, 0, FS_ERROR, "无法创建档案包：%s", fs_zip_cn(&ze));
         zip_error_fini(&ze);
         return FS_E_IO;
     }
@@ -480,7 +481,7 @@ static fs_error write_zip(actx *a)
         if (idx < 0) {
             zip_source_free(src);
             fs_diags_add(a->diags, a->out, 0, FS_ERROR, "无法加入成员 %s：%s", m->name,
-                         zip_strerror(za));
+                         fs_zip_cn(zip_get_error(za)));
             zip_discard(za);
             return FS_E_ZIP;
         }
@@ -489,14 +490,14 @@ static fs_error write_zip(actx *a)
             zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
                                              (zip_uint32_t)0100644 << 16) < 0) {
             fs_diags_add(a->diags, a->out, 0, FS_ERROR, "无法设置成员 %s：%s", m->name,
-                         zip_strerror(za));
+                         fs_zip_cn(zip_get_error(za)));
             zip_discard(za);
             return FS_E_ZIP;
         }
     }
     if (zip_close(za) < 0) {
         if (!a->err)
-            fs_diags_add(a->diags, a->out, 0, FS_ERROR, "无法写入档案包：%s", zip_strerror(za));
+            fs_diags_add(a->diags, a->out, 0, FS_ERROR, "无法写入档案包：%s", fs_zip_cn(zip_get_error(za)));
         zip_discard(za);
         return a->err ? a->err : FS_E_IO;
     }

@@ -35,15 +35,15 @@ static char *blank_text(const fs_rubric *r, int year)
         "    <unit></unit>        <!-- 申报单位（律师事务所或社会组织）；1–100 字 -->\n"
         "    <town></town>        <!-- 镇街（单位），如 南城街道、松山湖园区、市直管；1–50 字 -->\n"
         "    <members></members>  <!-- 党员人数，整数 -->\n"
-        "    <founded></founded>  <!-- 党组织成立时间，如 2010-06-18 -->\n"
+        "    <founded></founded>  <!-- 党组织成立时间，如 2010-06-18 或 2010年6月18日 -->\n"
         "    <leader></leader>    <!-- 党组织负责人；1–30 字 -->\n"
         "    <phone></phone>      <!-- 单位电话，如 0769-22881234 -->\n"
         "    <star>0</star>       <!-- 已获评的星级 0–5，0 表示尚未获评；可删去 -->\n"
         "  </organization>\n\n");
     fs_buf_printf(&b,
-        "  <!-- 申报时间 date，如 %d-04-12；申报星级 star 默认为 5 -->\n"
+        "  <!-- 申报时间 date，如 %d-04-12 或 %d年4月12日；申报星级 star 默认为 5（五星级） -->\n"
         "  <application date=\"\" star=\"5\">\n"
-        "    <honors></honors>  <!-- 受表彰情况，每行一段；可删去 -->\n", year);
+        "    <honors></honors>  <!-- 受表彰情况，每行一段；可删去 -->\n", year, year);
     for (size_t i = 0; i < r->nsections; i++)
         fs_buf_printf(&b, "    <situation section=\"%zu\"></situation>  <!-- %s情况，每行一段 -->\n",
                       i + 1, r->sections[i].name);
@@ -74,7 +74,7 @@ static char *blank_text(const fs_rubric *r, int year)
     }
     fs_buf_adds(&b,
         "  </assessment>\n\n"
-        "  <!-- 统计表中的一行；可删去。compliant 为 yes 或 no。 -->\n"
+        "  <!-- 统计表中的一行；可删去。是否达标 compliant 写 是 或 否（yes 或 no）。 -->\n"
         "  <standing>\n"
         "    <problems></problems>\n"
         "    <plan></plan>\n"
