@@ -20,6 +20,7 @@
  */
 #define _GNU_SOURCE
 #include "fs-serve.h"
+#include "fs-cn.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -188,7 +189,7 @@ static void put(fs_serve *s, const char *name, const fs_serve_req *req,
     fs_dossier_free(d);
     fs_diags_sort(&diags);
     if (fs_serve_save(s, name, req->body, req->len) < 0) {
-        fs_buf_printf(&b, "无法保存档案：%s", strerror(errno));
+        fs_buf_printf(&b, "无法保存档案：%s", fs_errno_cn(errno));
         fs_serve_reply_error(rep, errno == ELOOP || errno == EISDIR ? 404 : 500, b.s);
         fs_buf_free(&b);
         goto done;

@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include "fs-serve.h"
 #include "fs-cli.h"
+#include "fs-cn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -127,11 +128,11 @@ int fs_cmd_serve(int argc, char **argv)
     status = 3;
     s.dirfd = open(s.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (s.dirfd < 0) {
-        fprintf(stderr, "%s: error: 无法打开档案文件夹：%s\n", s.dir, strerror(errno));
+        fprintf(stderr, "%s: error: 无法打开档案文件夹：%s\n", s.dir, fs_errno_cn(errno));
         goto done;
     }
     if (make_token(&s) < 0) {
-        fprintf(stderr, "fivestar serve: error: 无法取得随机数生成令牌：%s\n", strerror(errno));
+        fprintf(stderr, "fivestar serve: error: 无法取得随机数生成令牌：%s\n", fs_errno_cn(errno));
         goto done;
     }
     s.lib = fs_lib_new(&lo, &diags, &err);
