@@ -54,6 +54,10 @@
  * a value, V(name, (parameters), (arguments)) for void ones. */
 #define ZIP_FUNCS(X, V) \
     X(int, zip_close, (zip_t *a), (a)) \
+    X(int, zip_error_code_system, (const zip_error_t *a), (a)) \
+    X(int, zip_error_code_zip, (const zip_error_t *a), (a)) \
+    X(int, zip_error_system_type, (const zip_error_t *a), (a)) \
+    X(zip_error_t *, zip_file_get_error, (zip_file_t *a), (a)) \
     V(zip_discard, (zip_t *a), (a)) \
     V(zip_error_fini, (zip_error_t *a), (a)) \
     V(zip_error_init, (zip_error_t *a), (a)) \

@@ -9,6 +9,7 @@
 #include "fs-bundle-private.h"
 #include "fs-file.h"
 #include "fs-merge.h"
+#include "fs-cn.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -73,7 +74,7 @@ static int read_file(const fs_dossier *d, const char *dir, fs_bundle_ev *e,
                          "佐证材料 %s 不是普通文件，目录中记为缺失", e->href);
         else
             fs_diags_add(diags, d->path, line, FS_WARNING,
-                         "佐证材料 %s 无法打开（%s），目录中记为缺失", e->href, strerror(errno));
+                         "佐证材料 %s 无法打开（%s），目录中记为缺失", e->href, fs_errno_cn(errno));
         return -1;
     }
     if (fstat(fd, &sb) == 0 && sb.st_size > FS_BUNDLE_MAX_FILE) {
@@ -87,7 +88,7 @@ static int read_file(const fs_dossier *d, const char *dir, fs_bundle_ev *e,
     if (fs_file_read_fd(fd, FS_BUNDLE_MAX_FILE, &e->data, &e->len) < 0) {
         e->state = FS_INDEX_MISSING;
         fs_diags_add(diags, d->path, line, FS_WARNING,
-                     "佐证材料 %s 无法读取（%s），目录中记为缺失", e->href, strerror(errno));
+                     "佐证材料 %s 无法读取（%s），目录中记为缺失", e->href, fs_errno_cn(errno));
         close(fd);
         return -1;
     }

@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include "fs-cli.h"
+#include "fs-cn.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -54,7 +55,7 @@ int fs_cmd_bundle(int argc, char **argv)
     if ((err = fs_lib_bundle(lib, d, lo.pdfa, &data, &len, &diags)) != FS_OK)
         goto done;
     if (fs_write_atomic(out, data, len) != FS_OK) {
-        fs_diags_add(&diags, out, 0, FS_ERROR, "无法写入：%s", strerror(errno));
+        fs_diags_add(&diags, out, 0, FS_ERROR, "无法写入：%s", fs_errno_cn(errno));
         err = FS_E_IO;
         goto done;
     }
