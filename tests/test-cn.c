@@ -674,6 +674,7 @@ START_TEST(test_help_explains_every_option)
         {"archive", "-o", "--date", "--skip-invalid", "--verify", NULL},
         {"new", "-o", "--force", "--rubric", "--year", NULL},
         {"serve", "--port", "--listen", "--no-open", NULL},
+        {"bundle", "-o", "--pdfa", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *cmd, *out, *err;

@@ -118,6 +118,18 @@ static const help helps[] = {
      "例子：\n"
      "  fivestar new -o 2019/明理.xml --year 2019\n"
      "  fivestar new -o 2019/明理.xml --force\n"},
+    {"bundle",
+     "把一份档案要上交的材料汇编成一个 PDF，依次为：评定标准（附件1）、申报表（附件2）、\n"
+     "标出进度的创建流程图（附件4）、佐证材料目录，以及佐证材料本身（图片和 PDF 逐页附上，\n"
+     "其他格式在目录中注明“未附”）。页码“— N —”贯穿全册。\n"
+     "\n"
+     "选项：\n"
+     "  -o OUT.pdf       输出文件（必填）\n"
+     "  --pdfa           生成长期存档用的 PDF（PDF/A-1b）\n" COMMON
+     "\n"
+     "例子：\n"
+     "  fivestar bundle 2019/明理.xml -o 明理汇编.pdf\n"
+     "  fivestar bundle 2019/明理.xml -o 明理汇编.pdf --pdfa\n"},
     {"serve",
      "在本机启动浏览器编辑器：打开文件夹 DIR（默认当前文件夹）中的档案，逐项填写，\n"
      "边填边看到得分和问题，保存后预览、下载全部表格。只在本机开放，地址中带有每次\n"
