@@ -500,6 +500,23 @@ START_TEST(list_and_get)
     ck_assert_int_eq(r.status, 404);
     ck_assert_ptr_nonnull(strstr(r.body, "{\"error\":"));
     tu_reply_free(&r);
+    /* a file over 4 MiB is listed as one with an error, and not served */
+    {
+        size_t big = 4 * 1024 * 1024 + 1;
+        char *blob = malloc(big), *p = path_in("big.xml");
+        memset(blob, ' ', big);
+        tu_write(p, blob, big);
+        r = req("GET", "/api/dossiers", NULL);
+        ck_assert_ptr_nonnull(strstr(r.body, "{\"file\":\"big.xml\",\"organization\":null,"
+                                             "\"town\":null,\"year\":null,\"total\":null,"
+                                             "\"qualified\":null,\"errors\":1,\"warnings\":0}"));
+        tu_reply_free(&r);
+        r = req("GET", "/api/dossiers/big.xml", NULL);
+        ck_assert_int_eq(r.status, 413);
+        tu_reply_free(&r);
+        free(blob);
+        free(p);
+    }
 }
 END_TEST
 

@@ -73,11 +73,17 @@ static void list(fs_serve *s, fs_serve_reply *rep)
         size_t len;
         int year = 0;
 
-        if (fs_serve_read(s, names[i], &data, &len) < 0)
-            continue;
-        d = fs_serve_load(s, names[i], data, len, &diags, &err);
         if (b.len > 1)
             fs_buf_adds(&b, ",");
+        if (fs_serve_read(s, names[i], &data, &len) < 0) {
+            /* too large or unreadable: listed, as a file with an error */
+            fs_buf_adds(&b, "{\"file\":");
+            fs_serve_json_str(&b, names[i]);
+            fs_buf_adds(&b, ",\"organization\":null,\"town\":null,\"year\":null,"
+                            "\"total\":null,\"qualified\":null,\"errors\":1,\"warnings\":0}");
+            continue;
+        }
+        d = fs_serve_load(s, names[i], data, len, &diags, &err);
         fs_buf_adds(&b, "{\"file\":");
         fs_serve_json_str(&b, names[i]);
         if (d) {

@@ -20,6 +20,7 @@
 #include "fs-serve.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -217,9 +218,9 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 
     (void)cls, (void)c;
     for (const char *r = s; *r; r++) {
-        unsigned hi, lo;
-        if (*r == '%' && sscanf(r + 1, "%1x%1x", &hi, &lo) == 2) {
-            unsigned v = hi * 16 + lo;
+        if (*r == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2])) {
+            char hex[3] = {r[1], r[2], '\0'};
+            unsigned long v = strtoul(hex, NULL, 16);
             *w++ = (char)(v ? v : 1);
             r += 2;
         } else {
