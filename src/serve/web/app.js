@@ -585,7 +585,7 @@
     {
       const url = fileUrl(ed.file) + '/bundle.pdf';
       const name = ed.file.replace(/\.xml$/i, '') + '-申报材料汇编.pdf';
-      forms.append(h('tr', {}, h('td', { text: '申报材料汇编（表格和佐证材料）' }),
+      forms.append(h('tr', {}, h('td', { text: '申报材料汇编（含佐证）', title: '表格、佐证材料目录和佐证材料合成一个 PDF（与 fivestar bundle 相同）' }),
         h('td', { class: 'num' },
           h('button', { type: 'button', text: '预览', 'data-form': 'bundle', onclick: async () => {
             if (ed.dirty && !(await saveFirst())) return;
