@@ -1254,6 +1254,18 @@ START_TEST(test_python_docx)
     st = tu_run(cmd, &out, &err);
     ck_assert_msg(st == 0, "docx_check.py failed (%d):\n%.1000s%.1000s", st, out, err);
 
+    /* Every part is valid against the ECMA-376 schemas, with office fonts
+     * too. */
+    {
+        char *office = write_sample(dir, "office.docx", 1), *both;
+
+        if (asprintf(&both, "%s %s", path, office) < 0)
+            abort();
+        tu_docx_valid(both);
+        free(both);
+        free(office);
+    }
+
     /* And it notices a mismatch. */
     free(cmd);
     free(out);

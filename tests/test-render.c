@@ -706,6 +706,15 @@ START_TEST(test_docx_python)
             abort();
         ck_assert_msg(tu_run(cmd, &out, &err) == 0, "%s: %s%s", samples[i], out, err);
         ck_assert_int_eq(merges, 6);
+        {
+            char *both;
+
+            if (asprintf(&both, "%s/%s/评定标准.docx %s/%s/申报表.docx", rendered,
+                         samples[i], rendered, samples[i]) < 0)
+                abort();
+            tu_docx_valid(both);
+            free(both);
+        }
         free(cmd);
         free(out);
         free(err);

@@ -129,6 +129,28 @@ static inline int tu_run(const char *cmd, char **out, char **err)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* Validates every XML part of the DOCX files FILES (shell words) against
+ * the ECMA-376 schemas with tests/docx_validate.py; fails the test on an
+ * invalid part, says SKIP on standard error when the schemas or xmllint
+ * are not there. */
+static inline void tu_docx_valid(const char *files)
+{
+    char *cmd, *out = NULL, *err = NULL;
+    int st;
+
+    if (asprintf(&cmd, "/usr/bin/python3 tests/docx_validate.py %s", files) < 0)
+        abort();
+    st = tu_run(cmd, &out, &err);
+    if (st == 2)
+        fprintf(stderr, "SKIP schema validation: %s", err ? err : "");
+    else
+        ck_assert_msg(st == 0, "schema validation failed (%d):\n%.3000s", st,
+                      err ? err : "");
+    free(cmd);
+    free(out);
+    free(err);
+}
+
 /* Runs a suite and returns the process exit status. */
 static inline int tu_main(Suite *s)
 {

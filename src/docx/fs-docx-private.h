@@ -13,7 +13,7 @@
  *   fs-docx-document.c       word/document.xml
  *   fs-docx-grid.c           the column grid of a table (spans resolved)
  *   fs-docx-drawing.c        a drawing (fs-draw.h) in word/document.xml as
- *                            anchored shapes
+ *                            one group of shapes
  *   fs-docx-styles.c         word/styles.xml
  *   fs-docx-settings.c       word/settings.xml
  *   fs-docx-fonttable.c      word/fontTable.xml
@@ -296,9 +296,10 @@ void fs_docx_write_text_runs(fs_dx *x, const fs_docx_ctx *c, const char *text,
  * the shapes, on the element just opened (w:document), when DOC holds a
  * drawing; nothing otherwise. */
 void fs_docx_drawing_namespaces(fs_dx *x, const fs_doc *doc);
-/* A paragraph (with pageBreakBefore when BREAK_BEFORE) anchoring every box,
- * arrow and text of DR as separate wps:wsp shapes placed on the page;
- * *ID is the next unique docPr id of the document and advances. */
+/* A paragraph (with pageBreakBefore when BREAK_BEFORE) anchoring DR as one
+ * group (wpg:wgp) of shapes placed on the page, its arrows connectors
+ * attached to their boxes; *ID is the next unique docPr/cNvPr id of the
+ * document and advances. */
 void fs_docx_drawing_write(fs_dx *x, const fs_docx_ctx *c, const fs_drawing *dr,
                            int break_before, long *id);
 
