@@ -297,6 +297,10 @@ static void check_docx(const char *docx, const expect *e)
         abort();
     ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
     free(cmd);
+    if (asprintf(&cmd, "'%s'", docx) < 0)
+        abort();
+    tu_docx_valid(cmd);
+    free(cmd);
     free(l1);
     free(l2);
     free(names);
