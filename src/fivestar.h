@@ -169,7 +169,7 @@ fs_doc *fs_lib_build(fs_lib *lib, const fs_form_entry *form,
 typedef struct fs_render_options {
     fs_format format;
     int pdfa;           /* PDF: follow PDF/A-1b                              */
-    int office_fonts;   /* DOCX: name the Office fonts, embed none (fs-docx.h) */
+    int office_fonts;   /* DOCX: embed no font (fs-docx.h)                    */
 } fs_render_options;
 
 /* Renders DOC as O says (NULL: PDF) into *OUT / *OUTLEN (malloc'd; the

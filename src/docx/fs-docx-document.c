@@ -2,7 +2,7 @@
  * fs-docx-document.c - word/document.xml: the body of the form.
  *
  * Paragraphs keep the model's alignment, first-line indent (in characters
- * and in twips), spacing before and after and line spacing (exact: the
+ * and in twips), spacing before and after and line spacing (at least the
  * multiple of the largest type size, as the PDF sets lines).  Tables are
  * real Word tables: fixed layout, a grid of the model's column widths,
  * gridSpan for column spans, vMerge for row spans (each covered row gets
