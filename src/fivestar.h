@@ -225,6 +225,8 @@ int fs_lib_make_dir(const char *dir);
  * inputs give the same bytes. */
 fs_error fs_lib_bundle(fs_lib *lib, const fs_dossier *d, int pdfa,
                        unsigned char **out, size_t *outlen, fs_diags *diags);
+/* The bundle's file name in the archive (and the server's download). */
+#define FS_BUNDLE_FILE "申报材料汇编.pdf"
 
 /* ------------------------------------------------------------------------
  * The 统计表 (附件3).
@@ -241,9 +243,9 @@ fs_doc *fs_stats_build(fs_lib *lib, const fs_dossier *const *d, size_t n,
 
 /* ------------------------------------------------------------------------
  * The yearly archive (zip): 统计表.pdf/.docx, then for each dossier (by
- * folder name) NAME/NAME.xml, its forms (PDF/A-1b and DOCX) and the
- * evidence files it names, then manifest.json with the size and SHA-256
- * of every other member.  Deterministic: the same inputs give the same
+ * folder name) NAME/NAME.xml, its forms (PDF/A-1b and DOCX), its bundle
+ * (NAME/申报材料汇编.pdf) and the evidence files it names, then
+ * manifest.json with the size and SHA-256 of every other member.  Deterministic: the same inputs give the same
  * bytes.
  * ---------------------------------------------------------------------- */
 #define FS_ARCHIVE_MANIFEST "manifest.json"

@@ -197,16 +197,19 @@ START_TEST(archive_holds_everything)
     ck_assert_str_eq(out,
                      "统计表.pdf\n统计表.docx\n"
                      "hengtai-2018/hengtai-2018.xml\nhengtai-2018/评定标准.pdf\nhengtai-2018/评定标准.docx\n"
-                     "hengtai-2018/申报表.pdf\nhengtai-2018/申报表.docx\n"
+                     "hengtai-2018/申报表.pdf\nhengtai-2018/申报表.docx\nhengtai-2018/申报材料汇编.pdf\n"
                      "mingli-2018/mingli-2018.xml\nmingli-2018/评定标准.pdf\nmingli-2018/评定标准.docx\n"
-                     "mingli-2018/申报表.pdf\nmingli-2018/申报表.docx\nmingli-2018/photos/board.jpg\n"
+                     "mingli-2018/申报表.pdf\nmingli-2018/申报表.docx\nmingli-2018/申报材料汇编.pdf\n"
+                     "mingli-2018/photos/board.jpg\n"
                      "manifest.json\n");
     free(out);
     free(cmd);
-    /* Members are what they were made from. */
+    /* Members are what they were made from; the bundle is `bundle --pdfa`'s. */
     if (asprintf(&cmd, "cd %s && unzip -p a.zip mingli-2018/photos/board.jpg | cmp - d/photos/board.jpg && "
                        "unzip -p a.zip mingli-2018/mingli-2018.xml | cmp - d/mingli-2018.xml && "
-                       "unzip -p a.zip mingli-2018/申报表.pdf | pdftotext - - | grep -q 明理律师事务所",
+                       "unzip -p a.zip mingli-2018/申报表.pdf | pdftotext - - | grep -q 明理律师事务所 && "
+                       "\"$FIVESTAR\" bundle d/mingli-2018.xml -o b.pdf --pdfa 2>/dev/null && "
+                       "unzip -p a.zip mingli-2018/申报材料汇编.pdf | cmp - b.pdf",
                  work) < 0)
         abort();
     ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
@@ -245,7 +248,7 @@ START_TEST(verify_fresh)
     char *cmd, *sum, *log = path_in("a.log"), *lg;
 
     ck_assert_int_eq(verify(zip, &out, &err), 0);
-    ck_assert_msg(strstr(out, "核验通过：13 个成员") && strstr(out, "dongguan-2018") &&
+    ck_assert_msg(strstr(out, "核验通过：15 个成员") && strstr(out, "dongguan-2018") &&
                   strstr(out, "2018-04-13") && strstr(out, FS_VERSION), "%s", out);
     ck_assert_str_eq(err, "");
     /* The manifest's own SHA-256, to be recorded elsewhere: printed when

@@ -8,9 +8,11 @@
  *   统计表.pdf, 统计表.docx          the 统计表 of every dossier archived
  *   NAME/NAME.xml                     each dossier as given (NAME: its file
  *   NAME/评定标准.pdf, .docx            name less .xml; folders sorted by
- *   NAME/申报表.pdf, .docx              name), its forms (PDF/A-1b), and
- *   NAME/PATH                         the evidence files it names that
- *                                     exist, at their path below its folder
+ *   NAME/申报表.pdf, .docx              name), its forms (PDF/A-1b), its
+ *   NAME/申报材料汇编.pdf               bundle (fs_lib_bundle, PDF/A-1b
+ *                                     structure), and the evidence files
+ *   NAME/PATH                         it names that exist, at their path
+ *                                     below its folder
  *   manifest.json                     fivestar version, date, rubrics, the
  *                                     dossiers, and the size and SHA-256 of
  *                                     every other member
@@ -60,7 +62,7 @@ static fs_error worse(fs_error a, fs_error b)
     return fs_exit_status(b) > fs_exit_status(a) ? b : a;
 }
 
-typedef enum mkind { M_STATS, M_DOSSIER, M_FORM, M_EVIDENCE, M_MANIFEST } mkind;
+typedef enum mkind { M_STATS, M_DOSSIER, M_FORM, M_BUNDLE, M_EVIDENCE, M_MANIFEST } mkind;
 
 struct actx;
 
@@ -69,7 +71,7 @@ typedef struct member {
     struct actx *a;
     mkind kind;
     char *name;                 /* path in the archive                     */
-    size_t dossier;             /* M_DOSSIER, M_FORM, M_EVIDENCE           */
+    size_t dossier;             /* M_DOSSIER, M_FORM, M_BUNDLE, M_EVIDENCE */
     const fs_form_entry *form;  /* M_FORM, M_STATS: its entry in the table  */
     fs_format format;           /* M_FORM, M_STATS                         */
     char *href;                 /* M_EVIDENCE: path below the folder       */
@@ -191,6 +193,23 @@ static fs_error produce_doc(member *m, unsigned char **data, size_t *len)
     return err;
 }
 
+/* The bundle of M's dossier (fs_lib_bundle, PDF/A).  Its warnings about
+ * evidence go to the run's diagnostics the first time it is made (libzip
+ * may ask for a member twice); errors every time. */
+static fs_error produce_bundle(member *m, unsigned char **data, size_t *len)
+{
+    actx *a = m->a;
+    fs_diags bd = {0};
+    fs_error err = fs_lib_bundle(a->b, a->dos[m->dossier].d, 1, data, len, &bd);
+
+    for (size_t i = 0; i < bd.n; i++)
+        if (bd.v[i].severity == FS_ERROR || !m->done)
+            fs_diags_add(a->diags, bd.v[i].file, bd.v[i].line, bd.v[i].severity, "%s",
+                         bd.v[i].message);
+    fs_diags_clear(&bd);
+    return err;
+}
+
 /* Makes M's bytes, hashes them and records size and SHA-256.  Returns 0,
  * or -1 with the cause in M->zerr and the run's error set. */
 static int produce(member *m)
@@ -211,6 +230,9 @@ static int produce(member *m)
             fs_lib_progress(a->b, a->shown, a->ndos, a->dos[m->dossier].file);
         }
         err = produce_doc(m, &m->data, &m->len);
+        break;
+    case M_BUNDLE:
+        err = produce_bundle(m, &m->data, &m->len);
         break;
     case M_DOSSIER:
         fd = open(a->dos[m->dossier].file, O_RDONLY | O_CLOEXEC);
@@ -358,7 +380,7 @@ static void plan_evidence(actx *a, size_t i)
                 dup = strcmp(a->m[j].name, name) == 0;
             for (size_t j = 0; j < x->nmissing && !dup; j++)
                 dup = strcmp(x->missing[j], href) == 0;
-            clash = strcmp(href, base) == 0;
+            clash = strcmp(href, base) == 0 || strcmp(href, FS_BUNDLE_FILE) == 0;
             for (size_t f = 0; f < fs_forms_table_count(); f++)
                 for (int fmt = FS_FORMAT_PDF; fmt <= FS_FORMAT_DOCX; fmt++) {
                     const fs_form_entry *form = fs_forms_table_get(f);
@@ -442,6 +464,7 @@ static void plan(actx *a)
                 m->format = (fs_format)fmt;
                 free(name);
             }
+        add_member(a, M_BUNDLE, fs_printf("%s/%s", x->name, FS_BUNDLE_FILE), i);
         plan_evidence(a, i);
     }
     add_member(a, M_MANIFEST, fs_strdup(MANIFEST), 0);
