@@ -564,6 +564,7 @@ START_TEST(no_partial_output)
     /* a dossier with an error: exit 1, nothing written, an old file kept */
     s = dossier_text("");
     bad = tu_replace(s, "<score item=\"4\" points=\"2\">", "<score item=\"4\" points=\"9\">");
+    free(s);
     p = tpath("bad.xml");
     tu_write(p, bad, strlen(bad));
     free(p);
