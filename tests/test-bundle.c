@@ -8,7 +8,8 @@
  * example's own 评定标准), a DOCX (its 申报表) and a missing file; and a
  * copy that also names hostile files: a text file called .jpg, a corrupt
  * PDF, two encrypted PDFs, a PNG and a JPEG whose headers say 20,000 x
- * 20,000 pixels, a PDF of 2,000 pages and a symbolic link.
+ * 20,000 pixels, a PDF of 2,000 pages, a PDF whose page content inflates
+ * to 200 MiB (a decompression bomb) and a symbolic link.
  *
  * Asserted: exit 0 with the evidence warnings at their dossier lines; the
  * page count is the forms' + 1 flowchart + 1 index + 2 image pages + the
@@ -148,7 +149,8 @@ static void fixture(void)
         "<evidence href=\"ev/huge.png\">巨大的 PNG</evidence>"
         "<evidence href=\"ev/huge.jpg\">巨大的 JPEG</evidence>"
         "<evidence href=\"ev/big.pdf\">两千页的 PDF</evidence>"
-        "<evidence href=\"ev/link.png\">指向外面的链接</evidence>";
+        "<evidence href=\"ev/link.png\">指向外面的链接</evidence>"
+        "<evidence href=\"ev/bomb.pdf\">解压后 200 MiB 的 PDF</evidence>";
     static const unsigned char huge_jpg[] = {
         0xFF, 0xD8, 0xFF, 0xC0, 0, 11, 8, 0x4E, 0x20, 0x4E, 0x20, 1, 1, 0x11, 0, 0xFF, 0xD9,
     };
@@ -180,7 +182,8 @@ static void fixture(void)
                  "printf '%%%%PDF-1.4\\n1 0 obj garbage\\n%%%%%%%%EOF\\n' >ev/corrupt.pdf && "
                  "qpdf --encrypt user owner 256 -- ev/minutes.pdf ev/locked.pdf && "
                  "qpdf --encrypt '' owner 256 --modify=none -- ev/minutes.pdf ev/restricted.pdf && "
-                 "ln -s /etc/hostname ev/link.png", T) < 0)
+                 "ln -s /etc/hostname ev/link.png && "
+                 "/usr/bin/python3 \"$FS_ROOT/tests/pdf_bomb.py\" ev/bomb.pdf 200", T) < 0)
         abort();
     free(sh(cmd));
     free(cmd);
@@ -511,6 +514,7 @@ START_TEST(hostile_files_are_reported_not_fatal)
         "佐证材料 ev/huge.jpg：图像为 20000 × 20000 像素，超过上限",
         "佐证材料 ev/big.pdf：PDF 有 2000 页，超过每份佐证材料 500 页的上限",
         "佐证材料 ev/link.png 经过符号链接",
+        "佐证材料 ev/bomb.pdf：PDF 页面内容解压后超过 128 MiB 的上限",
     };
     char *cmd, *err, *out, *line, *t;
     int st;

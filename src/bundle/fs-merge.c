@@ -8,11 +8,28 @@
 #define _GNU_SOURCE
 #include "fs-merge.h"
 
+#include <errno.h>
 #include <math.h>
 #include <qpdf/qpdf-c.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Limits of the child that reads an evidence PDF (fs_merge_check_pdf). */
+#define FS_MERGE_CHILD_MEMORY (1024UL * 1024 * 1024)
+#define FS_MERGE_CHILD_SECONDS 60
+#define FS_MERGE_MAX_CONTENT (128 * 1024 * 1024)
+
+#if defined(__SANITIZE_ADDRESS__)
+#define FS_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FS_UNDER_ASAN 1
+#endif
+#endif
 
 /* A source document: the bytes qpdf reads from (qpdf does not copy
  * them, and copies of its objects are read at write time) and its
@@ -120,13 +137,16 @@ static int page_quarters(qpdf_data q, qpdf_oh page)
     return (int)(((r / 90) % 4 + 4) % 4);
 }
 
-/* Checks an evidence PDF; see fs-merge.h. */
-int fs_merge_check_pdf(const unsigned char *data, size_t n, size_t max_pages,
-                       unsigned char **clean, size_t *clean_len, size_t *npages,
-                       int *repaired, char why[FS_MERGE_WHY])
+/* The check of fs_merge_check_pdf, in this process: see there.  The
+ * decoded content streams of all pages together may hold at most
+ * FS_MERGE_MAX_CONTENT bytes. */
+static int check_pdf(const unsigned char *data, size_t n, size_t max_pages,
+                     unsigned char **clean, size_t *clean_len, size_t *npages,
+                     int *repaired, char why[FS_MERGE_WHY])
 {
     qpdf_data q = quiet_qpdf();
     int rc = -1, pages;
+    size_t content = 0;
 
     *clean = NULL;
     *clean_len = 0;
@@ -173,6 +193,12 @@ int fs_merge_check_pdf(const unsigned char *data, size_t n, size_t max_pages,
         }
         qpdf_oh_get_page_content_data(q, page, &buf, &len);
         free(buf);
+        content += len;
+        if (content > FS_MERGE_MAX_CONTENT) {
+            snprintf(why, FS_MERGE_WHY, "PDF 页面内容解压后超过 %d MiB 的上限",
+                     FS_MERGE_MAX_CONTENT / (1024 * 1024));
+            goto done;
+        }
         if (qpdf_has_error(q)) {
             qpdf_error e = qpdf_get_error(q);
             snprintf(why, FS_MERGE_WHY, "PDF 第 %d 页的内容无法解码（qpdf：%s）", i + 1,
@@ -185,6 +211,7 @@ int fs_merge_check_pdf(const unsigned char *data, size_t n, size_t max_pages,
      * is what the bundle will hold. */
     qpdf_init_write_memory(q);
     qpdf_set_object_stream_mode(q, qpdf_o_disable);
+    qpdf_set_decode_level(q, qpdf_dl_none);     /* streams copied, never inflated */
     qpdf_set_deterministic_ID(q, QPDF_TRUE);
     if (qpdf_write(q) & QPDF_ERRORS) {
         failed(q, "PDF 文件损坏，无法完整读出", why);
@@ -199,6 +226,123 @@ int fs_merge_check_pdf(const unsigned char *data, size_t n, size_t max_pages,
 done:
     qpdf_cleanup(&q);
     return rc;
+}
+
+/* What the checking child sends back before the clean bytes. */
+typedef struct check_reply {
+    int rc, repaired;
+    size_t npages, len;
+    char why[FS_MERGE_WHY];
+} check_reply;
+
+/* Writes the N bytes at P to FD whole; 0 or -1. */
+static int write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+
+    while (n) {
+        ssize_t k = write(fd, c, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        c += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+/* Reads N bytes from FD into P; 0, or -1 at an early end or error. */
+static int read_all(int fd, void *p, size_t n)
+{
+    char *c = p;
+
+    while (n) {
+        ssize_t k = read(fd, c, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        c += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+/* Checks an evidence PDF; see fs-merge.h.  qpdf reads a hostile file in
+ * a child process whose address space and processor time are limited
+ * (FS_MERGE_CHILD_MEMORY, FS_MERGE_CHILD_SECONDS): a decompression bomb
+ * or a runaway parse kills the child, not the run.  (Under
+ * AddressSanitizer, which reserves terabytes of address space, the limits
+ * are left off.)  The child sends the verdict and the clean bytes back
+ * through a pipe. */
+int fs_merge_check_pdf(const unsigned char *data, size_t n, size_t max_pages,
+                       unsigned char **clean, size_t *clean_len, size_t *npages,
+                       int *repaired, char why[FS_MERGE_WHY])
+{
+    int fds[2], status = 0;
+    pid_t pid;
+    check_reply r;
+    unsigned char *buf = NULL;
+
+    *clean = NULL;
+    *clean_len = 0;
+    *npages = 0;
+    *repaired = 0;
+    if (pipe(fds) < 0)
+        return snprintf(why, FS_MERGE_WHY, "无法创建管道：%s", strerror(errno)), -1;
+    fflush(NULL);
+    pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return snprintf(why, FS_MERGE_WHY, "无法创建子进程：%s", strerror(errno)), -1;
+    }
+    if (pid == 0) {
+        unsigned char *out = NULL;
+#ifndef FS_UNDER_ASAN
+        struct rlimit mem = {FS_MERGE_CHILD_MEMORY, FS_MERGE_CHILD_MEMORY};
+        struct rlimit cpu = {FS_MERGE_CHILD_SECONDS, FS_MERGE_CHILD_SECONDS};
+        setrlimit(RLIMIT_AS, &mem);
+        setrlimit(RLIMIT_CPU, &cpu);
+#endif
+        close(fds[0]);
+        memset(&r, 0, sizeof r);
+        r.rc = check_pdf(data, n, max_pages, &out, &r.len, &r.npages, &r.repaired, r.why);
+        if (write_all(fds[1], &r, sizeof r) < 0 || (r.len && write_all(fds[1], out, r.len) < 0))
+            _exit(3);
+        _exit(0);
+    }
+    close(fds[1]);
+    memset(&r, 0, sizeof r);
+    if (read_all(fds[0], &r, sizeof r) == 0 && r.len <= (size_t)4 * n + 65536) {
+        buf = fs_xmalloc(r.len ? r.len : 1);
+        if (read_all(fds[0], buf, r.len) < 0) {
+            free(buf);
+            buf = NULL;
+        }
+    }
+    close(fds[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (!buf || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        free(buf);
+        snprintf(why, FS_MERGE_WHY, "读取这份 PDF 超出了内存（%d MiB）或时间（%d 秒）上限，"
+                 "可能是恶意构造或严重损坏的文件", (int)(FS_MERGE_CHILD_MEMORY >> 20),
+                 FS_MERGE_CHILD_SECONDS);
+        return -1;
+    }
+    r.why[FS_MERGE_WHY - 1] = '\0';
+    if (r.rc < 0) {
+        free(buf);
+        memcpy(why, r.why, FS_MERGE_WHY);
+        return -1;
+    }
+    *clean = buf;
+    *clean_len = r.len;
+    *npages = r.npages;
+    *repaired = r.repaired;
+    return 0;
 }
 
 /* The page count of DATA; see fs-merge.h. */
@@ -732,6 +876,7 @@ int fs_merge_write(fs_merge *m, size_t doc_meta, int pdfa, unsigned char **out,
         return -1;
     qpdf_init_write_memory(q);
     qpdf_set_object_stream_mode(q, qpdf_o_disable);
+    qpdf_set_decode_level(q, qpdf_dl_none);     /* streams copied, never inflated */
     qpdf_set_compress_streams(q, QPDF_TRUE);
     qpdf_set_deterministic_ID(q, QPDF_TRUE);
     if (pdfa)

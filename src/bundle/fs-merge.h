@@ -29,7 +29,9 @@ typedef struct fs_rect { double x, y, w, h; } fs_rect;
 
 /* Checks an evidence PDF (N bytes at DATA) before anything is promised
  * about it: qpdf reads it, it is not encrypted, it has 1 to MAX_PAGES
- * pages whose content streams all decode, and it writes out whole.
+ * pages whose content streams all decode (128 MiB at most in all), and
+ * it writes out whole; all in a child process with limited memory and
+ * processor time, so a hostile file cannot take the run down.
  * Returns 0 with that written copy in *CLEAN / *CLEAN_LEN (malloc'd) and
  * its page count in *NPAGES (*REPAIRED set when qpdf had to repair it),
  * or -1 with a Chinese sentence in WHY. */
