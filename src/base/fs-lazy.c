@@ -200,6 +200,7 @@
     X(QPDF_ERROR_CODE, qpdf_push_inherited_attributes_to_page, (qpdf_data a), (a)) \
     X(QPDF_ERROR_CODE, qpdf_read_memory, (qpdf_data a, char const*b, char const*c, unsigned long long d, char const*e), (a, b, c, d, e)) \
     V(qpdf_set_compress_streams, (qpdf_data a, QPDF_BOOL b), (a, b)) \
+    V(qpdf_set_decode_level, (qpdf_data a, enum qpdf_stream_decode_level_e b), (a, b)) \
     V(qpdf_set_deterministic_ID, (qpdf_data a, QPDF_BOOL b), (a, b)) \
     V(qpdf_set_minimum_pdf_version, (qpdf_data a, char const*b), (a, b)) \
     V(qpdf_set_object_stream_mode, (qpdf_data a, enum qpdf_object_stream_e b), (a, b)) \
