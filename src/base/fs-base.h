@@ -121,5 +121,16 @@ size_t fs_utf8_len(const char *s);          /* characters, not bytes      */
  * file beside PATH, fsync, rename.  Returns FS_OK or FS_E_IO with errno set
  * and the temporary removed. */
 fs_error fs_write_atomic(const char *path, const void *data, size_t n);
+/* fs_write_atomic for the N files PATHS[i] with the LENS[i] bytes DATA[i],
+ * with one pass of flushes for all of them: every temporary is written
+ * first, then all are flushed (fdatasync) one after the other, which the
+ * file system serves with one journal commit, then they are renamed in
+ * order.  Each file is whole or absent after a crash, as with
+ * fs_write_atomic.  Nothing is renamed unless every temporary was written
+ * and flushed; a failing rename leaves the files before it in place.
+ * Returns FS_OK, or FS_E_IO with errno set and *FAILED the index of the
+ * file that failed (temporaries not renamed are removed). */
+fs_error fs_write_atomic_all(const char *const *paths, const void *const *data,
+                             const size_t *lens, size_t n, size_t *failed);
 
 #endif

@@ -534,3 +534,97 @@ fail:
     free(tmp);
     return FS_E_IO;
 }
+
+/* Writes all N bytes at P to FD.  Returns 0, or -1 with errno set. */
+static int write_fd(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* See fs-base.h.  Paths that exist and are not regular files (devices,
+ * FIFOs, folders) take fs_write_atomic's own way, one by one, first. */
+fs_error fs_write_atomic_all(const char *const *paths, const void *const *data,
+                             const size_t *lens, size_t n, size_t *failed)
+{
+    char **tmp = fs_xcalloc(n ? n : 1, sizeof *tmp);
+    int *fds = fs_xmalloc((n ? n : 1) * sizeof *fds);
+    unsigned char *special = fs_xcalloc(n ? n : 1, 1);
+    fs_error err = FS_E_IO;
+    size_t i = 0, k;
+    int saved;
+    struct stat sb;
+
+    for (k = 0; k < n; k++)
+        fds[k] = -1;
+    for (i = 0; i < n; i++)
+        if (stat(paths[i], &sb) == 0 && !S_ISREG(sb.st_mode)) {
+            special[i] = 1;
+            if (fs_write_atomic(paths[i], data[i], lens[i]) != FS_OK)
+                goto done;
+        }
+    for (i = 0; i < n; i++) {
+        if (special[i])
+            continue;
+        tmp[i] = fs_printf("%s.tmp-XXXXXX", paths[i]);
+        if ((fds[i] = mkstemp(tmp[i])) < 0) {
+            free(tmp[i]);
+            tmp[i] = NULL;
+            goto done;
+        }
+        fchmod(fds[i], 0644);
+        if (write_fd(fds[i], data[i], lens[i]) < 0)
+            goto done;
+    }
+    /* The one pass of flushes, then the renames. */
+    for (i = 0; i < n; i++)
+        if (!special[i] && fdatasync(fds[i]) < 0 && errno != EINVAL)
+            goto done;
+    for (i = 0; i < n; i++) {
+        if (special[i])
+            continue;
+        if (close(fds[i]) < 0) {
+            fds[i] = -1;
+            goto done;
+        }
+        fds[i] = -1;
+    }
+    for (i = 0; i < n; i++) {
+        if (special[i])
+            continue;
+        if (rename(tmp[i], paths[i]) < 0)
+            goto done;
+        free(tmp[i]);
+        tmp[i] = NULL;
+    }
+    err = FS_OK;
+done:
+    if (err != FS_OK) {
+        saved = errno;
+        if (failed)
+            *failed = i;
+        for (k = 0; k < n; k++) {
+            if (fds[k] >= 0)
+                close(fds[k]);
+            if (tmp[k])
+                unlink(tmp[k]);
+        }
+        errno = saved;
+    }
+    for (k = 0; k < n; k++)
+        free(tmp[k]);
+    free(tmp);
+    free(fds);
+    free(special);
+    return err;
+}

@@ -352,8 +352,11 @@ fs_error fs_lib_write_forms(fs_lib *lib, const fs_dossier *d, const char *dir,
                             unsigned formats, const fs_render_options *o,
                             fs_diags *diags)
 {
-    size_t n = fs_forms_table_count();
+    size_t n = fs_forms_table_count(), nout = 0, bad = 0;
     fs_doc **docs = fs_xcalloc(n, sizeof *docs);
+    char **paths = fs_xcalloc(2 * n + 1, sizeof *paths);
+    unsigned char **bytes = fs_xcalloc(2 * n + 1, sizeof *bytes);
+    size_t *lens = fs_xcalloc(2 * n + 1, sizeof *lens);
     fs_error err = FS_OK;
 
     for (size_t i = 0; i < n && err == FS_OK; i++) {
@@ -365,6 +368,9 @@ fs_error fs_lib_write_forms(fs_lib *lib, const fs_dossier *d, const char *dir,
         fs_diags_add(diags, dir, 0, FS_ERROR, "无法创建文件夹：%s", fs_errno_cn(errno));
         err = FS_E_IO;
     }
+    /* Every form rendered first, then written with one pass of flushes
+     * (fs_write_atomic_all): one journal commit per dossier, not one per
+     * file (README, Performance). */
     for (int f = FS_FORMAT_PDF; f <= FS_FORMAT_DOCX && err == FS_OK; f++) {
         fs_render_options ro = *o;
 
@@ -373,17 +379,31 @@ fs_error fs_lib_write_forms(fs_lib *lib, const fs_dossier *d, const char *dir,
         ro.format = (fs_format)f;
         for (size_t i = 0; i < n && err == FS_OK; i++) {
             const fs_form_entry *form = fs_forms_table_get(i);
-            char *name, *path;
+            char *name;
 
             if (!docs[i] || !(form->formats & 1u << f))
                 continue;
             name = fs_form_file_name(form, ro.format);
-            path = fs_printf("%s/%s", dir, name);
-            err = fs_lib_write(lib, docs[i], &ro, path, diags);
+            paths[nout] = fs_printf("%s/%s", dir, name);
+            err = fs_lib_render(lib, docs[i], &ro, paths[nout], &bytes[nout],
+                                &lens[nout], diags);
+            nout++;
             free(name);
-            free(path);
         }
     }
+    if (err == FS_OK &&
+        fs_write_atomic_all((const char *const *)paths, (const void *const *)bytes,
+                            lens, nout, &bad) != FS_OK) {
+        fs_diags_add(diags, paths[bad], 0, FS_ERROR, "无法写入：%s", strerror(errno));
+        err = FS_E_IO;
+    }
+    for (size_t i = 0; i < nout; i++) {
+        free(paths[i]);
+        free(bytes[i]);
+    }
+    free(paths);
+    free(bytes);
+    free(lens);
     for (size_t i = 0; i < n; i++)
         fs_doc_free(docs[i]);
     free(docs);
