@@ -394,7 +394,7 @@ fs_error fs_lib_write_forms(fs_lib *lib, const fs_dossier *d, const char *dir,
     if (err == FS_OK &&
         fs_write_atomic_all((const char *const *)paths, (const void *const *)bytes,
                             lens, nout, &bad) != FS_OK) {
-        fs_diags_add(diags, paths[bad], 0, FS_ERROR, "无法写入：%s", strerror(errno));
+        fs_diags_add(diags, paths[bad], 0, FS_ERROR, "无法写入：%s", fs_errno_cn(errno));
         err = FS_E_IO;
     }
     for (size_t i = 0; i < nout; i++) {
