@@ -203,10 +203,6 @@ fs_error fs_lib_render_form(fs_lib *lib, const fs_form_entry *form,
 fs_error fs_lib_write_forms(fs_lib *lib, const fs_dossier *d, const char *dir,
                             unsigned formats, const fs_render_options *o,
                             fs_diags *diags);
-/* The name of dossier PATH's folder under render's output folder: its
- * file name less ".xml" (malloc'd).  PATH is the user's own argument,
- * not dossier content. */
-char *fs_lib_folder_name(const char *path);
 /* Makes the folder DIR (one level) unless it is a folder already.
  * Returns 0, or -1 with errno (ENOTDIR when DIR is something else). */
 int fs_lib_make_dir(const char *dir);
@@ -227,6 +223,32 @@ fs_error fs_lib_bundle(fs_lib *lib, const fs_dossier *d, int pdfa,
                        unsigned char **out, size_t *outlen, fs_diags *diags);
 /* The bundle's file name in the archive (and the server's download). */
 #define FS_BUNDLE_FILE "申报材料汇编.pdf"
+
+/* ------------------------------------------------------------------------
+ * Output names (fs-names.c).  A file name is untrusted text: the folder
+ * of a dossier is never ".", "..", empty, hidden or outside the output
+ * folder, and no two dossiers of one run share one.
+ * ---------------------------------------------------------------------- */
+
+/* The folder of dossier PATH under render's output folder and in the
+ * archive: its file name less ".xml", with control characters,
+ * backslashes and bytes that are not UTF-8 made "_", leading dots dropped,
+ * "档案" when nothing is left (malloc'd). */
+char *fs_names_folder(const char *path);
+/* The folders of the N dossier files FILES of one run, settled before
+ * anything is written: N malloc'd names (free them with fs_names_free).
+ * A folder name that differs from the file's gets a warning.  Two files
+ * with one name: with REFUSE, an error naming both and *ERR =
+ * FS_E_INVALID; without, the later one gets NAME-2 (NAME-3 …, never a
+ * name another file of the run has) and a warning naming both. */
+char **fs_names_folders(const char *const *files, size_t n, int refuse,
+                        fs_diags *diags, fs_error *err);
+void fs_names_free(char **v, size_t n);
+/* Is NAME safe as a member of an archive, so that unpacking it stays in
+ * the folder it is unpacked into: not empty, not absolute, no drive
+ * letter, no backslash or control character, no empty, "." or ".."
+ * segment. */
+int fs_names_member_ok(const char *name);
 
 /* ------------------------------------------------------------------------
  * The 统计表 (附件3).

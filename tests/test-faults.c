@@ -24,10 +24,10 @@
  * with a file size limit (EFBIG) and the read-only folder with chmod
  * (which root ignores: that case then says it is skipped).
  *
- * A killed run may leave temporary files NAME.tmp-XXXXXX beside the forms
- * (fs_write_atomic's, not yet renamed).  fivestar does not delete them on
- * a later run (another run may be writing them); they never carry a
- * form's name, and test_killed_midway asserts that nothing else is left.
+ * A killed run may leave temporary files NAME.fstmp-PID-XXXXXX beside the
+ * forms (not yet renamed); they never carry a form's name, and the next
+ * run into that folder removes them (their PID no longer runs; a run
+ * still going keeps its own).  test_killed_midway asserts both.
  */
 #include "testutil.h"
 #include "fivestar.h"
@@ -80,12 +80,10 @@ static void assert_says(const char *err, const char *needle)
                   needle, err ? err : "(nothing)");
 }
 
-/* Is NAME a temporary file of fs_write_atomic ("….tmp-XXXXXX")? */
+/* Is NAME a temporary file of fivestar ("….fstmp-PID-XXXXXX")? */
 static int is_temp(const char *name)
 {
-    size_t n = strlen(name);
-
-    return n > 11 && memcmp(name + n - 11, ".tmp-", 5) == 0;
+    return strstr(name, ".fstmp-") != NULL;
 }
 
 /* Checks the output folder DIR/NAME of sample SAMPLE: every file there is
@@ -286,8 +284,9 @@ static int wait_for(const char *path, pid_t pid)
  * first form appears.  Every file under a final name is a complete form
  * (byte-identical to the reference, so qpdf and zip readers accept it),
  * the good forms already there are untouched or replaced by complete
- * ones, and nothing but temporaries NAME.tmp-XXXXXX is left.  A second,
- * unkilled run then completes everything with exit 0. */
+ * ones, and nothing but temporaries NAME.fstmp-PID-XXXXXX is left.  A
+ * second, unkilled run then completes everything with exit 0 and removes
+ * the killed run's temporaries. */
 START_TEST(test_killed_midway)
 {
     static const long delays_ms[] = {0, 40, 250};
@@ -347,7 +346,7 @@ START_TEST(test_killed_midway)
                 char *name;
                 if (asprintf(&name, "d%d-%s", i, samples[s]) < 0)
                     abort();
-                ck_assert_int_eq(check_output(out, name, samples[s], 1, &temps), (int)NFORMS);
+                ck_assert_int_eq(check_output(out, name, samples[s], 0, &temps), (int)NFORMS);
                 free(name);
             }
         free(first);

@@ -32,6 +32,7 @@ typedef enum fs_error {
     FS_E_PDF,       /* libharu failed                                      */
     FS_E_ZIP,       /* libzip failed                                       */
     FS_E_NOTIMPL,   /* a subcommand that is not implemented yet            */
+    FS_E_INTERRUPTED, /* stopped by SIGINT or SIGTERM (fs_signal_caught)   */
     FS_E_MAX
 } fs_error;
 
@@ -132,5 +133,29 @@ fs_error fs_write_atomic(const char *path, const void *data, size_t n);
  * file that failed (temporaries not renamed are removed). */
 fs_error fs_write_atomic_all(const char *const *paths, const void *const *data,
                              const size_t *lens, size_t n, size_t *failed);
+
+/* Temporaries (fs-temp.c).  fs_temp_write writes the N bytes at DATA to a
+ * new file PATH.fstmp-PID-XXXXXX beside PATH and flushes it to the disk;
+ * *TMP is its name (malloc'd), which the caller hands to fs_temp_commit
+ * (renames it onto PATH) or fs_temp_discard (removes it); both free it.
+ * Writing several temporaries before committing any makes a set of files
+ * change together.  Failures return FS_E_IO with errno set and leave no
+ * temporary (and PATH as it was); a PATH that is a folder or a device
+ * fails.  fs_temp_discard_all removes every temporary this process has
+ * not committed (after an interruption).  fs_temp_sweep removes from DIR
+ * the temporaries of processes that no longer run (a killed run), with a
+ * warning each in DIAGS, and returns how many. */
+fs_error fs_temp_write(const char *path, const void *data, size_t n, char **tmp);
+fs_error fs_temp_commit(char *tmp, const char *path);
+void fs_temp_discard(char *tmp);
+void fs_temp_discard_all(void);
+int fs_temp_sweep(const char *dir, fs_diags *diags);
+
+/* Signals (fs-signal.c).  fs_signal_install makes SIGINT and SIGTERM set
+ * a flag that long loops read with fs_signal_caught (the signal, or 0)
+ * to stop cleanly with FS_E_INTERRUPTED, and ignores SIGXFSZ so that a
+ * write past `ulimit -f` fails with EFBIG. */
+void fs_signal_install(void);
+int fs_signal_caught(void);
 
 #endif

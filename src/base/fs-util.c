@@ -29,6 +29,7 @@ static const char *const error_strings[FS_E_MAX + 1] = {
     [FS_E_PDF] = "生成 PDF 失败",
     [FS_E_ZIP] = "生成压缩包失败",
     [FS_E_NOTIMPL] = "尚未实现",
+    [FS_E_INTERRUPTED] = "被中断",
     [FS_E_MAX] = "未知错误",
 };
 
@@ -41,13 +42,15 @@ const char *fs_strerror(fs_error err)
 }
 
 /* Maps ERR onto the exit statuses of cli.md: 0 success, 1 input errors,
- * 2 usage, 3 input/output or internal failure. */
+ * 2 usage, 3 input/output or internal failure; 130 or 143 for a run
+ * stopped by SIGINT or SIGTERM. */
 int fs_exit_status(fs_error err)
 {
     switch (err) {
     case FS_OK: return 0;
     case FS_E_INVALID: return 1;
     case FS_E_USAGE: return 2;
+    case FS_E_INTERRUPTED: return 128 + (fs_signal_caught() ? fs_signal_caught() : 2);
     default: return 3;
     }
 }
@@ -484,8 +487,6 @@ done:
 fs_error fs_write_atomic(const char *path, const void *data, size_t n)
 {
     char *tmp;
-    const char *p = data;
-    int fd, saved;
     struct stat sb;
 
     if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
@@ -495,44 +496,9 @@ fs_error fs_write_atomic(const char *path, const void *data, size_t n)
         }
         return write_through(path, data, n);
     }
-    tmp = fs_printf("%s.tmp-XXXXXX", path);
-    fd = mkstemp(tmp);
-    if (fd < 0)
-        goto fail;
-    fchmod(fd, 0644);
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            goto fail_close;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    if (fsync(fd) < 0 && errno != EINVAL)
-        goto fail_close;
-    if (close(fd) < 0) {
-        fd = -1;
-        goto fail_unlink;
-    }
-    fd = -1;
-    if (rename(tmp, path) < 0)
-        goto fail_unlink;
-    free(tmp);
-    return FS_OK;
-
-fail_close:
-    saved = errno;
-    close(fd);
-    errno = saved;
-fail_unlink:
-    saved = errno;
-    unlink(tmp);
-    errno = saved;
-fail:
-    free(tmp);
-    return FS_E_IO;
+    if (fs_temp_write(path, data, n, &tmp) != FS_OK)
+        return FS_E_IO;
+    return fs_temp_commit(tmp, path);
 }
 
 /* Writes all N bytes at P to FD.  Returns 0, or -1 with errno set. */

@@ -10,6 +10,7 @@
 #include "fs-cn.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -103,7 +104,7 @@ static int each_dossier(const char **files, size_t n, int evidence,
     fs_summary sum = {0};
     int status = 0;
 
-    for (size_t i = 0; lib && i < n; i++) {
+    for (size_t i = 0; lib && i < n && !fs_signal_caught(); i++) {
         fs_dossier *d = fs_lib_load(lib, files[i], &diags, &err);
 
         if (d && evidence)
@@ -275,12 +276,21 @@ done:
 /* Ends a command: flushes standard output and turns a failed write (a full
  * disk, /dev/full, an I/O error) into exit status 3 with a message, so
  * that a report which never reached its file cannot pass for success.
- * Returns STATUS, or 3 when standard output could not be written. */
+ * A run stopped by SIGINT or SIGTERM removes the temporaries it made,
+ * says so and exits 130 or 143.  Returns the exit status. */
 int fs_cli_finish(int status)
 {
     int failed = fflush(stdout) != 0;
     int saved = errno;
+    int sig = fs_signal_caught();
 
+    if (sig) {
+        fs_temp_discard_all();
+        fprintf(stderr, "fivestar: error: 已中断（收到 %s）：已删除本次运行的临时文件，"
+                        "未处理完的档案没有写入任何新文件\n",
+                sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "信号");
+        return 128 + sig;
+    }
     if (ferror(stdout) || failed) {
         fprintf(stderr, "fivestar: error: 无法写入标准输出：%s\n",
                 failed ? fs_errno_cn(saved) : "部分内容未能写入");

@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -36,21 +37,21 @@
 typedef struct render_opts {
     unsigned formats;           /* 1 << FS_FORMAT_PDF | 1 << FS_FORMAT_DOCX */
     fs_render_options ro;       /* PDF/A, Office fonts                     */
+    char **names;               /* each dossier's folder (fs_names_folders) */
 } render_opts;
 
 /* Loads and checks one dossier and has the library write its forms into
  * OUTDIR/NAME/; the line saying so goes to OUT. */
 static fs_error render_one(fs_lib *lib, fs_progress *pr, const char *file,
-                           const char *outdir, const render_opts *o,
-                           fs_diags *diags, FILE *out)
+                           const char *name, const char *outdir,
+                           const render_opts *o, fs_diags *diags, FILE *out)
 {
     fs_error err;
     fs_dossier *d = fs_lib_load(lib, file, diags, &err);
-    char *name = NULL, *dir = NULL;
+    char *dir = NULL;
 
     if (!d)
         goto done;
-    name = fs_lib_folder_name(file);
     dir = fs_printf("%s/%s", outdir, name);
     err = fs_lib_write_forms(lib, d, dir, o->formats, &o->ro, diags);
     if (err == FS_OK) {
@@ -59,7 +60,6 @@ static fs_error render_one(fs_lib *lib, fs_progress *pr, const char *file,
     }
 done:
     fs_dossier_free(d);
-    free(name);
     free(dir);
     return err;
 }
@@ -107,7 +107,7 @@ static void worker(fs_lib *lib, fs_progress *pr, const fs_cli_args *a, const cha
 {
     int status = 0;
 
-    for (size_t i = w; i < a->nfiles; i += jobs) {
+    for (size_t i = w; i < a->nfiles && !fs_signal_caught(); i += jobs) {
         fs_diags diags = {0};
         char *out = NULL, *errs = NULL;
         size_t nout = 0, nerr = 0;
@@ -118,7 +118,7 @@ static void worker(fs_lib *lib, fs_progress *pr, const fs_cli_args *a, const cha
             _exit(3);
         memset(&h, 0, sizeof h);        /* no uninitialised padding in the pipe */
         h.index = i;
-        h.err = render_one(lib, pr, a->files[i], outdir, o, &diags, fo);
+        h.err = render_one(lib, pr, a->files[i], o->names[i], outdir, o, &diags, fo);
         fclose(fo);
         fs_diags_sort(&diags);
         if (!(fe = open_memstream(&errs, &nerr)))
@@ -135,7 +135,8 @@ static void worker(fs_lib *lib, fs_progress *pr, const fs_cli_args *a, const cha
         free(errs);
     }
     close(fd);
-    _exit(status);
+    fs_temp_discard_all();
+    _exit(fs_signal_caught() ? 128 + fs_signal_caught() : status);
 }
 
 /* Takes the complete records out of worker buffer BUF into RES, counting
@@ -177,7 +178,7 @@ static int render_parallel(fs_lib *lib, fs_progress *pr, const fs_cli_args *a, c
     fs_buf bufs[MAX_JOBS];
     result *res;
     size_t open_pipes = 0, done = 0, next = 0, last = 0;
-    int status = 0;
+    int status = 0, forwarded = 0;
 
     memset(bufs, 0, sizeof bufs);
     fflush(stdout);
@@ -208,7 +209,15 @@ static int render_parallel(fs_lib *lib, fs_progress *pr, const fs_cli_args *a, c
     }
     res = fs_xcalloc(a->nfiles, sizeof *res);   /* the parent's alone */
     while (open_pipes) {
-        if (poll(fds, jobs, -1) < 0) {
+        if (fs_signal_caught() && !forwarded) {
+            /* Stop the workers too (a terminal's Ctrl-C reaches them
+             * already; kill -TERM reaches only this process). */
+            for (size_t w = 0; w < jobs; w++)
+                if (pids[w] > 0)
+                    kill(pids[w], fs_signal_caught());
+            forwarded = 1;
+        }
+        if (poll(fds, jobs, 200) < 0) {
             if (errno == EINTR)
                 continue;
             break;
@@ -251,8 +260,9 @@ static int render_parallel(fs_lib *lib, fs_progress *pr, const fs_cli_args *a, c
             close(fds[w].fd);
         fs_buf_free(&bufs[w]);
     }
-    /* A worker that died (or could not start) leaves its dossiers unsaid. */
-    for (; next < a->nfiles; next++) {
+    /* A worker that died (or could not start) leaves its dossiers unsaid;
+     * after SIGINT or SIGTERM, fs_cli_finish says why. */
+    for (; next < a->nfiles && !fs_signal_caught(); next++) {
         fs_progress_clear(pr);
         if (res[next].ready) {
             fputs(res[next].out, stdout);
@@ -308,7 +318,7 @@ int fs_cmd_render(int argc, char **argv)
     fs_progress pr;
     fs_diags diags = {0};
     fs_summary sum = {0};
-    render_opts o = {1u << FS_FORMAT_PDF | 1u << FS_FORMAT_DOCX, {FS_FORMAT_PDF, 0, 0}};
+    render_opts o = {1u << FS_FORMAT_PDF | 1u << FS_FORMAT_DOCX, {FS_FORMAT_PDF, 0, 0}, NULL};
     const char *outdir, *format;
     fs_error err;
     int status = 2;
@@ -338,6 +348,9 @@ int fs_cmd_render(int argc, char **argv)
         goto done;
     }
 
+    /* Every dossier's folder is settled before anything is written. */
+    o.names = fs_names_folders(a.files, a.nfiles, 0, &diags, &err);
+    fs_progress_report(&pr, &diags);
     status = 0;
     if (fs_lib_make_dir(outdir) < 0) {
         fprintf(stderr, "%s: error: 无法创建输出文件夹：%s\n", outdir, fs_errno_cn(errno));
@@ -355,9 +368,9 @@ int fs_cmd_render(int argc, char **argv)
         status = render_parallel(lib, &pr, &a, outdir, &o, jobs, &sum);
         goto done;
     }
-    for (size_t i = 0; i < a.nfiles; i++) {
+    for (size_t i = 0; i < a.nfiles && !fs_signal_caught(); i++) {
         fs_progress_show(&pr, i + 1, a.nfiles, a.files[i]);
-        err = render_one(lib, &pr, a.files[i], outdir, &o, &diags, stdout);
+        err = render_one(lib, &pr, a.files[i], o.names[i], outdir, &o, &diags, stdout);
         fs_summary_add(&sum, a.files[i], err, diags.warnings);
         fs_progress_report(&pr, &diags);
         status = fs_cli_worst(status, err);
@@ -365,6 +378,7 @@ int fs_cmd_render(int argc, char **argv)
 done:
     fs_progress_clear(&pr);
     fs_summary_finish(&sum, stderr);
+    fs_names_free(o.names, a.nfiles);
     fs_lib_free(lib);
     fs_diags_clear(&diags);
     fs_cli_args_free(&a);

@@ -69,6 +69,8 @@ int fs_cmd_stats(int argc, char **argv)
     }
     ds = fs_xcalloc(a.nfiles, sizeof *ds);
     for (size_t i = 0; i < a.nfiles; i++) {
+        if (fs_signal_caught())
+            goto done;
         fs_progress_show(&pr, i + 1, a.nfiles, a.files[i]);
         ds[n] = fs_lib_load(lib, a.files[i], &diags, &err);
         if (ds[n])

@@ -89,6 +89,7 @@ int main(int argc, char **argv)
         if (i == argc)
             argc = k - 1;
     }
+    fs_signal_install();
     if (argc < 2) {
         usage(stderr);
         return fs_exit_status(FS_E_USAGE);

@@ -340,6 +340,11 @@ fs_error fs_archive_verify(const char *path, fs_archive_info *info,
                 seen[k] = 1;
             }
         }
+        if (!fs_names_member_ok(name)) {
+            fs_diags_add(diags, path, 0, FS_ERROR, "成员名不安全：%s（绝对路径、含“..”、“\\”或控制字符，"
+                         "解开时可能写到档案包以外）", name);
+            continue;
+        }
         if (!entry) {
             fs_diags_add(diags, path, 0, FS_ERROR, "多出成员：%s（清单中没有）", name);
             continue;

@@ -296,6 +296,14 @@ static zip_int64_t member_cb(void *ud, void *data, zip_uint64_t len, zip_source_
     zip_stat_t *st;
     size_t n;
 
+    /* SIGINT or SIGTERM: fail the member, so that libzip gives up and
+     * removes its temporary. */
+    if (fs_signal_caught() && cmd != ZIP_SOURCE_ERROR && cmd != ZIP_SOURCE_FREE &&
+        cmd != ZIP_SOURCE_CLOSE) {
+        m->a->err = FS_E_INTERRUPTED;
+        zip_error_set(&m->zerr, ZIP_ER_INTERNAL, 0);
+        return -1;
+    }
     switch (cmd) {
     case ZIP_SOURCE_SUPPORTS:
         return ZIP_SOURCE_SUPPORTS_READABLE;
@@ -363,13 +371,14 @@ static void plan_evidence(actx *a, size_t i)
 {
     adossier *x = &a->dos[i];
     const fs_dossier *d = x->d;
-    const char *base = strrchr(x->file, '/') ? strrchr(x->file, '/') + 1 : x->file;
+    char *base = fs_printf("%s.xml", x->name);
     size_t first = a->nm;
+
     for (size_t k = 0; k < x->r->nitems && k < FS_MAX_ITEMS; k++)
         for (size_t e = 0; e < d->scores[k].nevidence; e++) {
             const fs_evidence *ev = &d->scores[k].evidence[e];
             char *href, *name;
-            int fd, dup = 0, clash;
+            int fd, dup = 0, clash, unsafe;
             struct stat sb;
 
             if (!ev->href)
@@ -393,14 +402,18 @@ static void plan_evidence(actx *a, size_t i)
                 free(name);
                 continue;
             }
-            fd = clash ? -1 : fs_file_open_below(x->dir, href);
+            unsafe = !fs_names_member_ok(name);
+            fd = clash || unsafe ? -1 : fs_file_open_below(x->dir, href);
             if (fd >= 0 && (fstat(fd, &sb) < 0 || sb.st_size > EVIDENCE_MAX)) {
                 close(fd);
                 fd = -1;
                 errno = EFBIG;
             }
             if (fd < 0) {
-                if (clash)
+                if (unsafe)
+                    fs_diags_add(a->diags, x->file, ev->line, FS_WARNING,
+                                 "佐证材料 %s 的路径不能用作档案包中的名称，未收入档案包", href);
+                else if (clash)
                     fs_diags_add(a->diags, x->file, ev->line, FS_WARNING,
                                  "佐证材料 %s 与档案包中表格或档案本身同名，未收入档案包", href);
                 else if (errno == ELOOP || errno == ENOTDIR)
@@ -427,6 +440,7 @@ static void plan_evidence(actx *a, size_t i)
             m->line = ev->line;
         }
     qsort(a->m + first, a->nm - first, sizeof *a->m, member_cmp);
+    free(base);
 }
 
 /* Plans every member in archive order (see the top of this file). */
@@ -447,9 +461,8 @@ static void plan(actx *a)
         }
     for (size_t i = 0; i < a->ndos; i++) {
         const adossier *x = &a->dos[i];
-        const char *base = strrchr(x->file, '/');
 
-        add_member(a, M_DOSSIER, fs_printf("%s/%s", x->name, base ? base + 1 : x->file), i);
+        add_member(a, M_DOSSIER, fs_printf("%s/%s.xml", x->name, x->name), i);
         for (size_t f = 0; f < nforms; f++)
             for (int fmt = FS_FORMAT_PDF; fmt <= FS_FORMAT_DOCX; fmt++) {
                 const fs_form_entry *form = fs_forms_table_get(f);
@@ -480,7 +493,7 @@ static int dossier_cmp(const void *x, const void *y)
 
 /* Writes the planned archive to A->out with libzip.  Returns FS_OK, or an
  * error with diagnostics (the output is then left as it was). */
-static fs_error write_zip(actx *a)
+static fs_error write_zip_to(actx *a, const char *path)
 {
     zip_t *za;
     int zerr = 0;
@@ -488,7 +501,7 @@ static fs_error write_zip(actx *a)
     int y = a->date.y < 1980 ? 1980 : a->date.y > 2107 ? 2107 : a->date.y;
 
     ddate = (zip_uint16_t)((y - 1980) << 9 | a->date.m << 5 | a->date.d);
-    za = zip_open(a->out, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+    za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
     if (!za) {
         zip_error_t ze;
         zip_error_init_with_code(&ze, zerr);
@@ -498,7 +511,15 @@ static fs_error write_zip(actx *a)
     }
     for (size_t i = 0; i < a->nm; i++) {
         member *m = &a->m[i];
-        zip_source_t *src = zip_source_function(za, member_cb, m);
+        zip_source_t *src;
+
+        if (!fs_names_member_ok(m->name)) {
+            fs_diags_add(a->diags, a->out, 0, FS_ERROR,
+                         "成员名“%s”解开时会离开档案包所在的文件夹，未生成档案包", m->name);
+            zip_discard(za);
+            return FS_E_INVALID;
+        }
+        src = zip_source_function(za, member_cb, m);
         zip_int64_t idx = src ? zip_file_add(za, m->name, src, ZIP_FL_ENC_UTF_8) : -1;
 
         if (idx < 0) {
@@ -525,6 +546,31 @@ static fs_error write_zip(actx *a)
         return a->err ? a->err : FS_E_IO;
     }
     return FS_OK;
+}
+
+/* Writes the planned archive to A->out whole or not at all: libzip
+ * writes into a temporary of ours beside it (fs_temp_write's name, so
+ * that an interrupted run removes it and a killed one's is swept by the
+ * next run into that folder), which is renamed onto A->out at the end. */
+static fs_error write_zip(actx *a)
+{
+    char *dir = fs_file_dir_of(a->out), *tmp = NULL;
+    fs_error err;
+
+    fs_temp_sweep(dir, a->diags);
+    free(dir);
+    if (fs_temp_write(a->out, "", 0, &tmp) != FS_OK) {
+        fs_diags_add(a->diags, a->out, 0, FS_ERROR, "无法创建档案包：%s", fs_errno_cn(errno));
+        return FS_E_IO;
+    }
+    err = write_zip_to(a, tmp);
+    if (err != FS_OK) {
+        fs_temp_discard(tmp);
+    } else if (fs_temp_commit(tmp, a->out) != FS_OK) {
+        fs_diags_add(a->diags, a->out, 0, FS_ERROR, "无法写入档案包：%s", fs_errno_cn(errno));
+        err = FS_E_IO;
+    }
+    return err;
 }
 
 /* Frees what A holds (not A itself). */
@@ -558,7 +604,8 @@ fs_error fs_archive_write(fs_lib *lib, const char *const *files, size_t n,
     static const char *const self = "fivestar archive";
     actx a;
     fs_error status = FS_OK, err;
-    int clash = 0;
+    const char **files_ok;
+    char **names;
 
     memset(&a, 0, sizeof a);
     memset(sum, 0, sizeof *sum);
@@ -571,13 +618,16 @@ fs_error fs_archive_write(fs_lib *lib, const char *const *files, size_t n,
     for (size_t i = 0; i < n; i++) {
         adossier *x = &a.dos[a.ndos];
 
+        if (fs_signal_caught()) {
+            status = FS_E_INTERRUPTED;
+            goto done;
+        }
         fs_lib_progress(lib, i + 1, n, files[i]);
         x->d = fs_lib_load(lib, files[i], diags, &err);
         if (x->d) {
             x->r = x->d->rubric;
             x->file = files[i];
             x->dir = fs_file_dir_of(x->file);
-            x->name = fs_lib_folder_name(x->file);
             a.ndos++;
             if (!o->date.y && fs_date_cmp(x->d->date, a.date) > 0)
                 a.date = x->d->date;
@@ -597,18 +647,20 @@ fs_error fs_archive_write(fs_lib *lib, const char *const *files, size_t n,
         status = worse(status, FS_E_INVALID);
         goto done;
     }
-    qsort(a.dos, a.ndos, sizeof *a.dos, dossier_cmp);
-    for (size_t i = 1; i < a.ndos; i++)
-        if (strcmp(a.dos[i].name, a.dos[i - 1].name) == 0) {
-            fs_diags_add(diags, a.dos[i].file, 0, FS_ERROR,
-                         "与 %s 同名，在档案包中会占用同一个文件夹“%s”：请改名后再归档",
-                         a.dos[i - 1].file, a.dos[i].name);
-            clash = 1;
-        }
-    if (clash) {
-        status = worse(status, FS_E_INVALID);
+    /* Folder names, settled and checked before anything is written. */
+    files_ok = fs_xcalloc(a.ndos, sizeof *files_ok);
+    for (size_t i = 0; i < a.ndos; i++)
+        files_ok[i] = a.dos[i].file;
+    names = fs_names_folders(files_ok, a.ndos, 1, diags, &err);
+    for (size_t i = 0; i < a.ndos; i++)
+        a.dos[i].name = names[i];
+    free(names);
+    free(files_ok);
+    if (err) {
+        status = worse(status, err);
         goto done;
     }
+    qsort(a.dos, a.ndos, sizeof *a.dos, dossier_cmp);
     for (size_t i = 0; i < a.ndos; i++)
         fs_stats_row_init(&a.rows[i], a.dos[i].d, diags);
     fs_stats_sort(a.rows, a.ndos, fs_lib_forms(lib, a.rows[0].r, diags, &err));

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct fs_lib {
     fs_rubric_cache *rubrics;
@@ -347,80 +348,98 @@ fs_error fs_lib_render_form(fs_lib *lib, const fs_form_entry *form,
     return err;
 }
 
-/* Writes D's forms into DIR; see fivestar.h. */
-fs_error fs_lib_write_forms(fs_lib *lib, const fs_dossier *d, const char *dir,
+/* Renders D's built forms DOCS (by table index) in the formats asked for
+ * and writes each to a temporary beside its final name in DIR: their
+ * names go to TMPS / PATHS (N each, in the order written). */
+static fs_error write_temps(fs_lib *lib, fs_doc **docs, const char *dir,
                             unsigned formats, const fs_render_options *o,
-                            fs_diags *diags)
+                            char **tmps, char **paths, size_t *n, fs_diags *diags)
 {
-    size_t n = fs_forms_table_count(), nout = 0, bad = 0;
-    fs_doc **docs = fs_xcalloc(n, sizeof *docs);
-    char **paths = fs_xcalloc(2 * n + 1, sizeof *paths);
-    unsigned char **bytes = fs_xcalloc(2 * n + 1, sizeof *bytes);
-    size_t *lens = fs_xcalloc(2 * n + 1, sizeof *lens);
+    size_t nforms = fs_forms_table_count();
     fs_error err = FS_OK;
 
-    for (size_t i = 0; i < n && err == FS_OK; i++) {
-        const fs_form_entry *form = fs_forms_table_get(i);
-        if (form->kind == FS_FORM_DOSSIER)
-            docs[i] = fs_lib_build(lib, form, d, diags, &err);
-    }
-    if (err == FS_OK && fs_lib_make_dir(dir) < 0) {
-        fs_diags_add(diags, dir, 0, FS_ERROR, "无法创建文件夹：%s", fs_errno_cn(errno));
-        err = FS_E_IO;
-    }
-    /* Every form rendered first, then written with one pass of flushes
-     * (fs_write_atomic_all): one journal commit per dossier, not one per
-     * file (README, Performance). */
     for (int f = FS_FORMAT_PDF; f <= FS_FORMAT_DOCX && err == FS_OK; f++) {
         fs_render_options ro = *o;
 
         if (!(formats & 1u << f))
             continue;
         ro.format = (fs_format)f;
-        for (size_t i = 0; i < n && err == FS_OK; i++) {
+        for (size_t i = 0; i < nforms && err == FS_OK; i++) {
             const fs_form_entry *form = fs_forms_table_get(i);
-            char *name;
+            unsigned char *data = NULL;
+            size_t len = 0;
+            char *name, *path;
 
             if (!docs[i] || !(form->formats & 1u << f))
                 continue;
+            if (fs_signal_caught())
+                return FS_E_INTERRUPTED;
             name = fs_form_file_name(form, ro.format);
-            paths[nout] = fs_printf("%s/%s", dir, name);
-            err = fs_lib_render(lib, docs[i], &ro, paths[nout], &bytes[nout],
-                                &lens[nout], diags);
-            nout++;
+            path = fs_printf("%s/%s", dir, name);
             free(name);
+            err = fs_lib_render(lib, docs[i], &ro, path, &data, &len, diags);
+            if (err == FS_OK && fs_temp_write(path, data, len, &tmps[*n]) != FS_OK) {
+                fs_diags_add(diags, path, 0, FS_ERROR, "无法写入：%s；此档案的表格均未更新",
+                             fs_errno_cn(errno));
+                err = FS_E_IO;
+            }
+            free(data);
+            if (err == FS_OK)
+                paths[(*n)++] = path;
+            else
+                free(path);
         }
     }
-    if (err == FS_OK &&
-        fs_write_atomic_all((const char *const *)paths, (const void *const *)bytes,
-                            lens, nout, &bad) != FS_OK) {
-        fs_diags_add(diags, paths[bad], 0, FS_ERROR, "无法写入：%s", fs_errno_cn(errno));
-        err = FS_E_IO;
-    }
-    for (size_t i = 0; i < nout; i++) {
-        free(paths[i]);
-        free(bytes[i]);
-    }
-    free(paths);
-    free(bytes);
-    free(lens);
-    for (size_t i = 0; i < n; i++)
-        fs_doc_free(docs[i]);
-    free(docs);
     return err;
 }
 
-/* The output folder name of dossier PATH; see fivestar.h. */
-char *fs_lib_folder_name(const char *path)
+/* Writes D's forms into DIR, all of them or none; see fivestar.h. */
+fs_error fs_lib_write_forms(fs_lib *lib, const fs_dossier *d, const char *dir,
+                            unsigned formats, const fs_render_options *o,
+                            fs_diags *diags)
 {
-    const char *base = strrchr(path, '/');
-    size_t n;
+    size_t nforms = fs_forms_table_count(), n = 0;
+    fs_doc **docs = fs_xcalloc(nforms, sizeof *docs);
+    char **tmps = fs_xcalloc(2 * nforms, sizeof *tmps);
+    char **paths = fs_xcalloc(2 * nforms, sizeof *paths);
+    fs_error err = FS_OK;
+    struct stat sb;
+    int made;
 
-    base = base ? base + 1 : path;
-    n = strlen(base);
-    if (n > 4 && strcmp(base + n - 4, ".xml") == 0)
-        n -= 4;
-    return fs_printf("%.*s", (int)n, base);
+    for (size_t i = 0; i < nforms && err == FS_OK; i++) {
+        const fs_form_entry *form = fs_forms_table_get(i);
+        if (form->kind == FS_FORM_DOSSIER)
+            docs[i] = fs_lib_build(lib, form, d, diags, &err);
+    }
+    made = stat(dir, &sb) < 0;
+    if (err == FS_OK && fs_lib_make_dir(dir) < 0) {
+        fs_diags_add(diags, dir, 0, FS_ERROR, "无法创建文件夹：%s", fs_errno_cn(errno));
+        err = FS_E_IO;
+    }
+    if (err == FS_OK) {
+        fs_temp_sweep(dir, diags);
+        err = write_temps(lib, docs, dir, formats, o, tmps, paths, &n, diags);
+    }
+    /* Every new file is whole beside its old one: now they all change
+     * (renames do not fail for want of room), or, after a failure, none
+     * does. */
+    for (size_t i = 0; i < n; i++) {
+        if (err != FS_OK) {
+            fs_temp_discard(tmps[i]);
+        } else if (fs_temp_commit(tmps[i], paths[i]) != FS_OK) {
+            fs_diags_add(diags, paths[i], 0, FS_ERROR, "无法改名到位：%s", fs_errno_cn(errno));
+            err = FS_E_IO;
+        }
+        free(paths[i]);
+    }
+    if (err != FS_OK && made)
+        rmdir(dir);             /* a folder this call made, left empty */
+    for (size_t i = 0; i < nforms; i++)
+        fs_doc_free(docs[i]);
+    free(docs);
+    free(tmps);
+    free(paths);
+    return err;
 }
 
 /* Makes DIR (one level) unless it is a folder already; see fivestar.h. */

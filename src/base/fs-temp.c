@@ -1,0 +1,181 @@
+/*
+ * fs-temp.c - temporary files beside the files fivestar writes
+ * (fs-base.h), so that a file holds its old content or all of its new
+ * one, never a part, and a set of files (one dossier's forms) changes
+ * together: each is written to a temporary beside its final name and
+ * flushed, and only when all of them are whole are they renamed.
+ *
+ * A temporary is named FINAL.fstmp-PID-XXXXXX (PID: the process that
+ * writes it).  The ones this process has not renamed yet are kept in a
+ * list, so that an interrupted run can remove them (fs_temp_discard_all).
+ * Those of a run that was killed outright (SIGKILL, power loss) are
+ * recognised by the next run into their folder by that pattern and a PID
+ * that no longer runs, and removed (fs_temp_sweep).
+ */
+#define _GNU_SOURCE
+#include "fs-base.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MARK ".fstmp-"
+
+/* The temporaries of this process not yet renamed or removed. */
+static char **pending;
+static size_t npending, cappending;
+
+static void remember(char *tmp)
+{
+    if (npending == cappending) {
+        cappending = cappending ? 2 * cappending : 16;
+        pending = fs_xrealloc(pending, cappending * sizeof *pending);
+    }
+    pending[npending++] = tmp;
+}
+
+static void forget(const char *tmp)
+{
+    for (size_t i = 0; i < npending; i++)
+        if (pending[i] == tmp) {
+            pending[i] = pending[--npending];
+            return;
+        }
+}
+
+/* Writes the N bytes at DATA to a new temporary beside PATH and flushes
+ * it to the disk; see fs-base.h. */
+fs_error fs_temp_write(const char *path, const void *data, size_t n, char **tmp)
+{
+    const char *p = data;
+    int fd, saved;
+    struct stat sb;
+
+    *tmp = NULL;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        errno = S_ISDIR(sb.st_mode) ? EISDIR : EEXIST;
+        return FS_E_IO;
+    }
+    *tmp = fs_printf("%s" MARK "%ld-XXXXXX", path, (long)getpid());
+    fd = mkstemp(*tmp);
+    if (fd < 0)
+        goto fail;
+    remember(*tmp);
+    fchmod(fd, 0644);
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            goto fail_close;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    if (fsync(fd) < 0 && errno != EINVAL)
+        goto fail_close;
+    if (close(fd) < 0)
+        goto fail_unlink;
+    return FS_OK;
+
+fail_close:
+    saved = errno;
+    close(fd);
+    errno = saved;
+fail_unlink:
+    fs_temp_discard(*tmp);
+    *tmp = NULL;
+    return FS_E_IO;
+fail:
+    saved = errno;
+    free(*tmp);
+    *tmp = NULL;
+    errno = saved;
+    return FS_E_IO;
+}
+
+/* Renames TMP onto PATH; see fs-base.h. */
+fs_error fs_temp_commit(char *tmp, const char *path)
+{
+    if (rename(tmp, path) < 0) {
+        fs_temp_discard(tmp);
+        return FS_E_IO;
+    }
+    forget(tmp);
+    free(tmp);
+    return FS_OK;
+}
+
+/* Removes TMP; see fs-base.h. */
+void fs_temp_discard(char *tmp)
+{
+    int saved = errno;
+
+    if (!tmp)
+        return;
+    unlink(tmp);
+    forget(tmp);
+    free(tmp);
+    errno = saved;
+}
+
+/* Removes every temporary of this process; see fs-base.h. */
+void fs_temp_discard_all(void)
+{
+    while (npending)
+        fs_temp_discard(pending[npending - 1]);
+    free(pending);
+    pending = NULL;
+    cappending = 0;
+}
+
+/* The PID in the temporary NAME (….fstmp-PID-XXXXXX), or 0 when NAME is
+ * not one. */
+static long temp_pid(const char *name)
+{
+    const char *m = strstr(name, MARK);
+    char *end;
+    long pid;
+
+    while (m && strstr(m + 1, MARK))
+        m = strstr(m + 1, MARK);
+    if (!m || !(m[strlen(MARK)] >= '1' && m[strlen(MARK)] <= '9'))
+        return 0;
+    pid = strtol(m + strlen(MARK), &end, 10);
+    if (*end != '-' || strlen(end + 1) < 6)
+        return 0;
+    return pid;
+}
+
+/* Removes from DIR the temporaries of processes that no longer run; see
+ * fs-base.h. */
+int fs_temp_sweep(const char *dir, fs_diags *diags)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int removed = 0;
+
+    if (!d)
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        long pid = temp_pid(e->d_name);
+        char *path;
+
+        if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        path = fs_printf("%s/%s", dir, e->d_name);
+        if (unlink(path) == 0) {
+            fs_diags_add(diags, path, 0, FS_WARNING,
+                         "删除了一次中断的运行（进程 %ld）留下的临时文件", pid);
+            removed++;
+        }
+        free(path);
+    }
+    closedir(d);
+    return removed;
+}
