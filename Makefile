@@ -236,7 +236,7 @@ install-files:
 	find templates samples -type f | while read -r f; do \
 	    case $$f in templates/*) d=$(DESTDIR)$(DATADIR);; *) d=$(DESTDIR)$(DOCDIR);; esac; \
 	    install -D -m 644 "$$f" "$$d/$$f" || exit 1; done
-	install -m 644 fonts/fonts.conf fonts/README $(DESTDIR)$(DATADIR)/fonts/
+	install -m 644 fonts/fonts.conf fonts/README fonts/office-aliases.conf $(DESTDIR)$(DATADIR)/fonts/
 	install -m 644 docs/fivestar.1 $(DESTDIR)$(MANDIR)/man1/fivestar.1
 	install -m 644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
 	install -m 644 tools/fivestar.bash-completion $(DESTDIR)$(BASHCOMPDIR)/fivestar

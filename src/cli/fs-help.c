@@ -50,8 +50,9 @@ static const help helps[] = {
      "选项：\n"
      "  -o DIR           输出文件夹，默认 out\n"
      "  --format F       pdf（只生成 PDF）、docx（只生成 Word）或 all（默认，两种都生成）\n"
-     "  --office-fonts   Word 文件直接使用宋体、黑体、楷体_GB2312、Times New Roman，\n"
-     "                   不嵌入字体，文件更小；只适合装有这些字体的办公电脑\n"
+     "  --office-fonts   Word 文件不嵌入字体，文件更小；只适合都装有宋体、黑体、\n"
+     "                   楷体等字体的办公电脑（不加时 Word 文件同样写这些字体名，\n"
+     "                   并嵌入字体子集，在没有这些字体的电脑上也能显示）\n"
      "  --pdfa           生成长期存档用的 PDF（PDF/A-1b），适合交档案室保存\n"
      "  --jobs N         同时处理的进程数（1 到 16），默认每个处理器一个；\n"
      "                   结果与 --jobs 1 完全相同，只是更快\n" COMMON
