@@ -22,6 +22,11 @@ by the last --table (the first table until then).  Rows and columns are
   --merge R,C,RS,CS    ... a merged cell starts at row R, column C and spans
                        RS rows (vMerge) and CS columns (gridSpan)
   --cell R,C=TEXT      ... the cell covering row R, column C holds TEXT
+  --office-fonts       every East Asian font the package names (w:eastAsia
+                       of w:rFonts in the document, styles, headers and
+                       footers, and fontTable's GB2312 fonts) is an office
+                       font: 宋体, 黑体, 楷体, 仿宋 (and their _GB2312 forms),
+                       新宋体, 方正小标宋简体 / _GBK, 微软雅黑
   --cant-split         ... every row that is no header row has w:cantSplit
   --valign C=V         ... every cell starting in column C has w:vAlign V
                        (top, center, bottom), in every row
@@ -131,6 +136,34 @@ class Table:
             out.write("  row %d: %s\n" % (r + 1, " | ".join(parts)))
 
 
+OFFICE_FONTS = {
+    "宋体", "新宋体", "黑体", "楷体", "楷体_GB2312", "仿宋", "仿宋_GB2312",
+    "方正小标宋简体", "方正小标宋_GBK", "微软雅黑",
+}
+
+
+def east_asian_fonts(path):
+    """(part, name) of every East Asian font named in the package PATH."""
+    import zipfile
+    from lxml import etree
+    out = []
+    with zipfile.ZipFile(path) as z:
+        for n in z.namelist():
+            if not (n.startswith("word/") and n.endswith(".xml")):
+                continue
+            root = etree.fromstring(z.read(n))
+            for rf in root.iter(qn("w:rFonts")):
+                v = rf.get(qn("w:eastAsia"))
+                if v is not None:
+                    out.append((n, v))
+            if n == "word/fontTable.xml":
+                for f in root.iter(qn("w:font")):
+                    cs = f.find(qn("w:charset"))
+                    if cs is not None and cs.get(qn("w:val")) == "86":
+                        out.append((n, f.get(qn("w:name"))))
+    return out
+
+
 def parse_pair(s, what):
     m = re.fullmatch(r"\s*(\d+)\s*,\s*(\d+)\s*", s)
     if not m:
@@ -151,6 +184,7 @@ def main(argv):
     ap.add_argument("--merge", action=Ordered, metavar="R,C,RS,CS")
     ap.add_argument("--cell", action=Ordered, metavar="R,C=TEXT")
     ap.add_argument("--cant-split", action=Ordered, nargs=0)
+    ap.add_argument("--office-fonts", action=Ordered, nargs=0)
     ap.add_argument("--valign", action=Ordered, metavar="C=V")
     ap.add_argument("--expect-file", action="append", default=[], metavar="F",
                     help="each non-empty line of F is an --expect-text")
@@ -196,6 +230,10 @@ def main(argv):
         elif kind == "tables":
             if len(tables) != value:
                 fail("expected %d tables, found %d" % (value, len(tables)))
+        elif kind == "office_fonts":
+            for part, name in east_asian_fonts(args.file):
+                if name not in OFFICE_FONTS:
+                    fail("%s names the East Asian font %r, no office font" % (part, name))
         elif kind == "table":
             cur = value - 1 if value > 0 else len(tables) + value
             if table() is None:

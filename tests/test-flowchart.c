@@ -285,6 +285,11 @@ START_TEST(test_docx_shapes)
                     abort();
                 tu_docx_valid(q);
                 free(q);
+                if (asprintf(&q, "/usr/bin/python3 tests/docx_check.py '%s' --office-fonts",
+                             docx) < 0)
+                    abort();
+                ck_assert_int_eq(tu_run(q, NULL, NULL), 0);
+                free(q);
             }
             ck_assert_int_ge(count(doc, "prst=\"straightConnector1\""), 10);
             ck_assert_int_ge(count(doc, "<a:tailEnd type=\"triangle\""), 10);

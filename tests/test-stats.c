@@ -286,7 +286,7 @@ static void check_docx(const char *docx, const expect *e)
     summary_lines(e, &l1, &l2);
     if (asprintf(&cmd, "/usr/bin/python3 tests/docx_check.py '%s' --expect-file '%s' "
                        "--expect-text '%s' --expect-text '%s' --tables %zu --table 1 "
-                       "--table-cols 6 --header-rows 1 --cell 1,1=党组织名称 --cell 1,6=备注",
+                       "--table-cols 6 --header-rows 1 --cell 1,1=党组织名称 --cell 1,6=备注 --office-fonts",
                  docx, names, l1, l2, towns) < 0)
         abort();
     ck_assert_msg(tu_run(cmd, &out, &err) == 0, "%s: %s%s", docx, out, err);
