@@ -1153,6 +1153,49 @@ START_TEST(test_package_office_fonts)
 }
 END_TEST
 
+/* The optional roles: 仿宋 and 小标宋 text names 仿宋 and 方正小标宋简体,
+ * each embedding a subset of the face that draws it (the default fonts.conf
+ * gives both the song faces: AR PL UMing, as AR PL SungtiL GB may not be
+ * embedded). */
+START_TEST(test_fangsong_roles)
+{
+    fs_diags d = {0};
+    fs_fontset *fonts = load_fonts(FONTS_CONF, &d);
+    fs_doc *doc = fs_doc_new();
+    fs_para *p = fs_doc_add_para(doc, FS_ALIGN_CENTER);
+    size_t len;
+    unsigned char *out;
+    pkg k = {0};
+    xmlDocPtr dx;
+
+    p->line_spacing = 1.5;
+    fs_para_add_run(p, "东莞市五星级党组织", FS_ROLE_XIAOBIAOSONG, FS_PT_HAO2, 0, 0);
+    p = fs_doc_add_para(doc, FS_ALIGN_JUSTIFY);
+    p->line_spacing = 1.5;
+    fs_para_add_run(p, "各镇街党委：现将评定标准印发给你们。", FS_ROLE_FANGSONG,
+                    FS_PT_HAO3, 0, 0);
+    out = render(doc, fonts, 0, &len);
+    pkg_read(&k, out, len);
+    check_package(&k);
+    check_office_names(&k);
+    dx = pkg_xml(&k, "word/styles.xml");
+    /* The narrative style takes the 仿宋 run's look, the title style the
+     * 小标宋 one's. */
+    ck_assert_int_eq(xp_num(dx, "count(//w:style[@w:styleId='FsNarrative']"
+                            "//w:rFonts[@w:eastAsia='仿宋'])"), 1);
+    ck_assert_int_eq(xp_num(dx, "count(//w:style[@w:styleId='FsTitle']"
+                            "//w:rFonts[@w:eastAsia='方正小标宋简体'])"), 1);
+    ck_assert_int_eq(embedded_ps_name(&k, "仿宋", "UMingCN"), 1);
+    ck_assert_int_eq(embedded_ps_name(&k, "方正小标宋简体", "UMingCN"), 1);
+    xmlFreeDoc(dx);
+    pkg_free(&k);
+    free(out);
+    fs_doc_free(doc);
+    fs_fontset_free(fonts);
+    fs_diags_clear(&d);
+}
+END_TEST
+
 /* A fontset whose song font (AR PL SungtiL GB, fsType 4) has an allowed
  * font of the same style in the set (AR PL UMing as fallback): the DOCX
  * names and embeds that one for song text. */
@@ -1393,6 +1436,7 @@ int main(void)
     tcase_add_test(pk, test_zip_writer);
     tcase_add_test(pk, test_package_office_fonts);
     tcase_add_test(pk, test_song_substitute);
+    tcase_add_test(pk, test_fangsong_roles);
     suite_add_tcase(s, pk);
     tcase_set_timeout(ext, 180);
     tcase_add_test(ext, test_python_docx);

@@ -226,6 +226,11 @@ START_TEST(test_conf_default)
     ck_assert_uint_eq(fs_fontset_face_fstype(fs, kai), 0);
     ck_assert_uint_eq(fs_fontset_face_fstype(fs, latin), 0);
     ck_assert_uint_eq(fs_fontset_face_fstype(fs, fb), 8);
+    /* 仿宋 and 小标宋: Debian has neither; fonts.conf gives them the song
+     * file, one face with song's. */
+    ck_assert_int_eq(fs_fontset_role_face(fs, FS_ROLE_FANGSONG), song);
+    ck_assert_int_eq(fs_fontset_role_face(fs, FS_ROLE_XIAOBIAOSONG), song);
+    ck_assert_str_eq(fs_font_role_name(FS_ROLE_XIAOBIAOSONG), "xiaobiaosong");
     /* Bad arguments. */
     ck_assert_ptr_null(fs_fontset_face_path(fs, 6));
     ck_assert_ptr_null(fs_fontset_face_path(fs, -1));
@@ -283,6 +288,9 @@ START_TEST(test_conf_syntax)
     ck_assert_str_eq(fs_fontset_face_path(fs, song), link);
     ck_assert_int_eq(fs_fontset_face_index(fs, hei), 2);
     ck_assert_str_eq(fs_fontset_face_family(fs, hei), "AR PL UMing TW");
+    /* No fangsong or xiaobiaosong line: both draw with the song face. */
+    ck_assert_int_eq(fs_fontset_role_face(fs, FS_ROLE_FANGSONG), song);
+    ck_assert_int_eq(fs_fontset_role_face(fs, FS_ROLE_XIAOBIAOSONG), song);
     fs_fontset_free(fs);
     fs_diags_clear(&d);
     remove_tree(dir);

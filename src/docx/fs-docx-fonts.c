@@ -136,7 +136,9 @@ static int face_has_style(const fs_fontset *fs, int face, fs_font_role role)
     static const char *const song[] = {"Ming", "Song", "Sung", "宋", "明", NULL};
     static const char *const hei[] = {"Hei", "Gothic", "Sans", "黑", NULL};
     static const char *const kai[] = {"Kai", "楷", NULL};
-    const char *const *words = role == FS_ROLE_SONG ? song
+    /* 仿宋 and 小标宋 are Song styles: a Ming face stands in best. */
+    const char *const *words = role == FS_ROLE_SONG || role == FS_ROLE_FANGSONG ||
+                               role == FS_ROLE_XIAOBIAOSONG ? song
         : role == FS_ROLE_HEI ? hei : role == FS_ROLE_KAI ? kai : NULL;
     const char *family = fs_fontset_face_family(fs, face);
 
