@@ -1196,6 +1196,71 @@ START_TEST(test_fangsong_roles)
 }
 END_TEST
 
+/* A licensed 仿宋_GB2312 configured for the fangsong role (here LXGW
+ * WenKai renamed FangSong_GB2312 by fontTools): the fontset draws 仿宋 text
+ * with it, and the DOCX names it 仿宋_GB2312 and embeds a subset of it. */
+START_TEST(test_fangsong_configured)
+{
+    char *dir = tu_tmpdir(), *conf, *font, *cmd, *text;
+    fs_diags d = {0};
+    fs_fontset *fonts;
+    fs_doc *doc;
+    fs_para *p;
+    size_t len;
+    unsigned char *out;
+    pkg k = {0};
+    int fs_face;
+
+    if (system("/usr/bin/python3 -c 'import fontTools' 2>/dev/null") != 0) {
+        fprintf(stderr, "test-docx: SKIP configured 仿宋: python3-fonttools missing\n");
+        free(dir);
+        return;
+    }
+    if (asprintf(&font, "%s/fangsong.ttf", dir) < 0 ||
+        asprintf(&cmd, "/usr/bin/python3 -c \"import sys; from fontTools.ttLib import TTFont; "
+                 "f = TTFont('/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf'); "
+                 "n = f['name']; [n.removeNames(nameID=i) for i in (1, 4, 6, 16, 17)]; "
+                 "[n.setName(v, i, 3, 1, 0x409) for i, v in ((1, 'FangSong_GB2312'), "
+                 "(4, 'FangSong_GB2312'), (6, 'FangSong_GB2312'))]; f.save(sys.argv[1])\" %s",
+                 font) < 0 ||
+        asprintf(&conf, "%s/fonts.conf", dir) < 0)
+        abort();
+    ck_assert_int_eq(system(cmd), 0);
+    text = fs_printf("song = /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf\n"
+                     "hei = /usr/share/fonts/truetype/wqy/wqy-microhei.ttc 0\n"
+                     "kai = /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf\n"
+                     "latin = /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf\n"
+                     "fallback = /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf\n"
+                     "fangsong = %s\n"
+                     "editable = /usr/share/fonts/truetype/arphic/uming.ttc 0\n", font);
+    tu_write(conf, text, strlen(text));
+    fonts = load_fonts(conf, &d);
+    fs_face = fs_fontset_role_face(fonts, FS_ROLE_FANGSONG);
+    ck_assert_int_ne(fs_face, fs_fontset_role_face(fonts, FS_ROLE_SONG));
+    ck_assert_str_eq(fs_fontset_face_family(fonts, fs_face), "FangSong_GB2312");
+    ck_assert_int_eq(fs_fontset_pick(fonts, FS_ROLE_FANGSONG, 0x4EFF), fs_face);  /* 仿 */
+    doc = fs_doc_new();
+    p = fs_doc_add_para(doc, FS_ALIGN_JUSTIFY);
+    p->line_spacing = 1.5;
+    fs_para_add_run(p, "现将评定标准印发给你们。", FS_ROLE_FANGSONG, FS_PT_HAO3, 0, 0);
+    out = render(doc, fonts, 0, &len);
+    pkg_read(&k, out, len);
+    check_package(&k);
+    check_office_names(&k);
+    ck_assert_int_eq(embedded_ps_name(&k, "仿宋_GB2312", "FangSong_GB2312"), 1);
+    pkg_free(&k);
+    free(out);
+    fs_doc_free(doc);
+    fs_fontset_free(fonts);
+    fs_diags_clear(&d);
+    free(text);
+    free(cmd);
+    free(conf);
+    free(font);
+    free(dir);
+}
+END_TEST
+
 /* A fontset whose song font (AR PL SungtiL GB, fsType 4) has an allowed
  * font of the same style in the set (AR PL UMing as fallback): the DOCX
  * names and embeds that one for song text. */
@@ -1437,6 +1502,7 @@ int main(void)
     tcase_add_test(pk, test_package_office_fonts);
     tcase_add_test(pk, test_song_substitute);
     tcase_add_test(pk, test_fangsong_roles);
+    tcase_add_test(pk, test_fangsong_configured);
     suite_add_tcase(s, pk);
     tcase_set_timeout(ext, 180);
     tcase_add_test(ext, test_python_docx);
