@@ -104,7 +104,7 @@ static char *render(fs_doc *doc, const char *dir, const char *name, fs_diags *di
     fs_diags local = {0};
     unsigned char *data = NULL;
     size_t len = 0;
-    fs_error err = fs_pdf_render(doc, fs, diags ? diags : &local, &data, &len);
+    fs_error err = fs_pdf_render(doc, fs, NULL, diags ? diags : &local, &data, &len);
     char *path = fs_printf("%s/%s.pdf", dir, name);
 
     if (err != FS_OK)
@@ -750,8 +750,8 @@ START_TEST(test_hygiene)
     free(out);
     free(cmd);
 
-    ck_assert_int_eq(fs_pdf_render(doc, fs, &d, &a, &na), FS_OK);
-    ck_assert_int_eq(fs_pdf_render(doc, fs, &d, &b, &nb), FS_OK);
+    ck_assert_int_eq(fs_pdf_render(doc, fs, NULL, &d, &a, &na), FS_OK);
+    ck_assert_int_eq(fs_pdf_render(doc, fs, NULL, &d, &b, &nb), FS_OK);
     ck_assert_uint_eq(na, nb);
     ck_assert(memcmp(a, b, na) == 0);
     ck_assert_uint_eq(d.n, 0);
@@ -910,7 +910,7 @@ START_TEST(test_bad_page)
 
     doc->page.top = 200;
     doc->page.bottom = 200;
-    ck_assert_int_eq(fs_pdf_render(doc, fs, &d, &out, &len), FS_E_PDF);
+    ck_assert_int_eq(fs_pdf_render(doc, fs, NULL, &d, &out, &len), FS_E_PDF);
     ck_assert_ptr_null(out);
     ck_assert_uint_eq(len, 0);
     ck_assert_uint_eq(d.errors, 1);

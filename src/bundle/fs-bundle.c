@@ -56,11 +56,10 @@ static fs_error pdf_failed(bctx *x, const char *why)
  * fonts, PDF/A-1b when the run says so.  *OUT malloc'd. */
 static fs_error render(bctx *x, fs_doc *doc, unsigned char **out, size_t *outlen)
 {
+    fs_pdf_options po = {x->in->pdfa};
     fs_error err;
 
-    fs_pdfa_attach(doc, x->in->pdfa);
-    err = fs_pdf_render(doc, x->fonts, x->diags, out, outlen);
-    fs_pdfa_attach(doc, NULL);
+    err = fs_pdf_render(doc, x->fonts, &po, x->diags, out, outlen);
     if (err != FS_OK)
         fs_diags_add(x->diags, x->d->path, 0, FS_ERROR, "生成汇编失败：%s", fs_strerror(err));
     return err;

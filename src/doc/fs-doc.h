@@ -129,8 +129,6 @@ typedef struct fs_doc {
                                    every page but the first (the branch's
                                    name, so that loose pages can be
                                    matched); owned, NULL: none             */
-    const struct fs_pdfa *pdfa; /* PDF/A-1b settings (fs-pdfa.h), not owned;
-                                   NULL: a plain PDF                       */
     int page_offset;            /* the PDF numbers its pages from
                                    page_offset + 1 (a part of a longer PDF,
                                    the bundle); DOCX ignores it            */

@@ -302,9 +302,9 @@ fs_error fs_lib_render(fs_lib *lib, fs_doc *doc, const fs_render_options *o,
     } else {
         if (o->pdfa && !(pdfa = lib_pdfa(lib, diags, &err)))
             return err;
-        fs_pdfa_attach(doc, pdfa);
-        err = fs_pdf_render(doc, fonts, diags, out, outlen);
-        fs_pdfa_attach(doc, NULL);
+        fs_pdf_options po = {pdfa};
+
+        err = fs_pdf_render(doc, fonts, &po, diags, out, outlen);
     }
     if (err != FS_OK)
         fs_diags_add(diags, name, 0, FS_ERROR, "生成失败：%s", fs_strerror(err));

@@ -377,7 +377,8 @@ static int read_pdf(HPDF_Doc pdf, unsigned char **out, size_t *outlen)
 
 /* See fs-pdf.h. */
 fs_error fs_pdf_render(const fs_doc *doc, const fs_fontset *fonts,
-                       fs_diags *diags, unsigned char **out, size_t *outlen)
+                       const fs_pdf_options *opt, fs_diags *diags,
+                       unsigned char **out, size_t *outlen)
 {
     rctx rc;
     herr he = { 0, 0 };
@@ -443,7 +444,7 @@ fs_error fs_pdf_render(const fs_doc *doc, const fs_fontset *fonts,
         draw_rules(&rc, &rc.pages[i], page);
         draw_text(&rc, &rc.pages[i], page);
     }
-    if (!he.code && fs_pdfa_apply(pdf, doc, diags) != FS_OK)
+    if (!he.code && fs_pdfa_apply(pdf, doc, opt ? opt->pdfa : NULL, diags) != FS_OK)
         goto done;
     if (!he.code) {
         fs_pdf_deflate_streams(pdf);    /* else libharu deflates them */

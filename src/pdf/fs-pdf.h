@@ -15,13 +15,25 @@
 #include "fs-doc.h"
 #include "fs-font.h"
 
-/* Typesets DOC with FONTS into a PDF held in memory: *OUT (malloc'd, the
+struct fs_pdfa;
+
+/* How to write a PDF: the document says what is on the pages, these say
+ * what kind of file holds them.  All zero (or a NULL pointer for the
+ * whole): a plain PDF. */
+typedef struct fs_pdf_options {
+    const struct fs_pdfa *pdfa; /* PDF/A-1b with these settings (fs-pdfa.h,
+                                   not owned); NULL: a plain PDF           */
+} fs_pdf_options;
+
+/* Typesets DOC with FONTS, as OPT says (NULL: a plain PDF), into a PDF
+ * held in memory: *OUT (malloc'd, the
  * caller frees it and writes it out, e.g. with fs_write_atomic) and
  * *OUTLEN.  Characters no font has are drawn as 〓 (FS_TOFU) with a
  * warning in DIAGS naming the character, its code point, DOC->source_file
  * and the run's line.  Returns FS_OK; or FS_E_FONT / FS_E_PDF / FS_E_NOMEM
  * with *OUT = NULL, *OUTLEN = 0 and an error in DIAGS saying why. */
 fs_error fs_pdf_render(const fs_doc *doc, const fs_fontset *fonts,
-                       fs_diags *diags, unsigned char **out, size_t *outlen);
+                       const fs_pdf_options *opt, fs_diags *diags,
+                       unsigned char **out, size_t *outlen);
 
 #endif

@@ -100,12 +100,6 @@ void fs_pdfa_free(fs_pdfa *p)
     free(p);
 }
 
-/* Marks DOC for PDF/A with P (NULL: plain PDF). */
-void fs_pdfa_attach(fs_doc *doc, const fs_pdfa *p)
-{
-    doc->pdfa = p;
-}
-
 /* ------------------------------------------------------------------------
  * Helpers on libharu's objects.
  * ---------------------------------------------------------------------- */
@@ -336,9 +330,9 @@ static int set_id(HPDF_Doc pdf, const fs_buf *xmp)
 }
 
 /* See fs-pdfa.h. */
-fs_error fs_pdfa_apply(HPDF_Doc pdf, const fs_doc *doc, fs_diags *diags)
+fs_error fs_pdfa_apply(HPDF_Doc pdf, const fs_doc *doc, const fs_pdfa *p,
+                       fs_diags *diags)
 {
-    const fs_pdfa *p = doc->pdfa;
     fs_buf xmp = {0};
     HPDF_Dict md;
     const char *what = NULL;

@@ -2,8 +2,8 @@
  * fs-pdfa.h - PDF/A-1b for the archive, as far as libharu 2.3.0 allows.
  *
  * The PDF backend calls fs_pdfa_apply after drawing every page and before
- * saving; it does nothing unless the document was marked with
- * fs_pdfa_attach.  It then
+ * saving, with the settings of its render options (fs_pdf_options.pdfa);
+ * without settings it does nothing.  With them it
  *   - sets the header to %PDF-1.4 (libharu writes the binary comment);
  *   - adds XMP metadata (pdfaid part 1, conformance B) whose values are
  *     the Info entries', XML-escaped, in an unfiltered stream with /Type
@@ -36,13 +36,10 @@ typedef struct fs_pdfa fs_pdfa;
 fs_pdfa *fs_pdfa_load(fs_diags *diags, fs_error *err);
 void fs_pdfa_free(fs_pdfa *p);
 
-/* Marks DOC to be written as PDF/A-1b with the settings P (NULL: plain
- * PDF).  P must outlive the rendering. */
-void fs_pdfa_attach(fs_doc *doc, const fs_pdfa *p);
-
-/* Applies PDF/A-1b to PDF, whose pages are drawn and which is not saved
- * yet; nothing when DOC is not marked.  Returns FS_OK, or FS_E_PDF with
- * an error in DIAGS naming DOC->source_file. */
-fs_error fs_pdfa_apply(HPDF_Doc pdf, const fs_doc *doc, fs_diags *diags);
+/* Applies PDF/A-1b with the settings P to PDF, DOC's drawing, whose pages
+ * are drawn and which is not saved yet; nothing when P is NULL.  Returns
+ * FS_OK, or FS_E_PDF with an error in DIAGS naming DOC->source_file. */
+fs_error fs_pdfa_apply(HPDF_Doc pdf, const fs_doc *doc, const fs_pdfa *p,
+                       fs_diags *diags);
 
 #endif
