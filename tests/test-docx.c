@@ -136,10 +136,12 @@ static fs_doc *make_doc(void)
     p->line_spacing = 1.5;
     p->space_after = 4;
     p->keep_with_next = 1;
+    p->kind = FS_PARA_ATTACHMENT;
     fs_para_add_run(p, "附件1", FS_ROLE_HEI, FS_PT_HAO3, 0, 0);
     p = fs_doc_add_para(d, FS_ALIGN_CENTER);
     p->line_spacing = 1.3;
     p->space_after = 6;
+    p->kind = FS_PARA_TITLE;
     fs_para_add_run(p, "东莞市社会组织“五星级党组织”评定标准", FS_ROLE_SONG,
                     FS_PT_HAO2, 0, 0);
 
@@ -652,19 +654,31 @@ START_TEST(test_fstype_rule)
 }
 END_TEST
 
+/* The DOCX paragraph style follows the paragraph's kind, not its text: a
+ * centred 二号 line of kind body stays narrative, a "附件…" line of kind
+ * body too, and a short left-aligned line of kind title is the title. */
 START_TEST(test_style_classes)
 {
     fs_doc *doc = fs_doc_new();
     fs_para *a = fs_doc_add_para(doc, FS_ALIGN_LEFT);
-    fs_para *t = fs_doc_add_para(doc, FS_ALIGN_CENTER);
+    fs_para *t = fs_doc_add_para(doc, FS_ALIGN_LEFT);
     fs_para *n = fs_doc_add_para(doc, FS_ALIGN_CENTER);
+    fs_para *b = fs_doc_add_para(doc, FS_ALIGN_CENTER);
+    fs_para *s = fs_doc_add_para(doc, FS_ALIGN_RIGHT);
 
+    a->kind = FS_PARA_ATTACHMENT;
+    t->kind = FS_PARA_TITLE;
+    s->kind = FS_PARA_SIGNATURE;
     fs_para_add_run(a, "附件2", FS_ROLE_HEI, FS_PT_HAO3, 0, 0);
-    fs_para_add_run(t, "申报表", FS_ROLE_SONG, FS_PT_HAO2, 0, 0);
-    fs_para_add_run(n, "附件：有关材料清单和说明", FS_ROLE_SONG, FS_PT_XIAO4, 0, 0);
+    fs_para_add_run(t, "申报表", FS_ROLE_SONG, FS_PT_XIAO4, 0, 0);
+    fs_para_add_run(n, "附件2", FS_ROLE_SONG, FS_PT_XIAO4, 0, 0);
+    fs_para_add_run(b, "一行居中的大字", FS_ROLE_SONG, FS_PT_HAO2, 0, 0);
+    fs_para_add_run(s, "（盖章）", FS_ROLE_SONG, FS_PT_XIAO4, 0, 0);
     ck_assert_int_eq(fs_dx_para_style(a, 0), FS_DX_ATTACHMENT);
     ck_assert_int_eq(fs_dx_para_style(t, 0), FS_DX_TITLE);
     ck_assert_int_eq(fs_dx_para_style(n, 0), FS_DX_NARRATIVE);
+    ck_assert_int_eq(fs_dx_para_style(b, 0), FS_DX_NARRATIVE);
+    ck_assert_int_eq(fs_dx_para_style(s, 0), FS_DX_NARRATIVE);
     ck_assert_int_eq(fs_dx_para_style(a, 1), FS_DX_TABLE);
     fs_doc_free(doc);
 }

@@ -703,6 +703,69 @@ START_TEST(application_opinion)
 }
 END_TEST
 
+/* The first paragraph of DOC, in the body or a cell, whose first run
+ * starts with PREFIX; NULL when none does. */
+static const fs_para *para_starting(const fs_doc *doc, const char *prefix)
+{
+    for (size_t i = 0; i < doc->nblocks; i++) {
+        const fs_block *b = &doc->blocks[i];
+        if (b->kind == FS_BLOCK_PARA && b->u.para->nruns &&
+            strncmp(b->u.para->runs[0].text, prefix, strlen(prefix)) == 0)
+            return b->u.para;
+        if (b->kind != FS_BLOCK_TABLE)
+            continue;
+        for (size_t r = 0; r < b->u.table->nrows; r++)
+            for (size_t c = 0; c < b->u.table->rows[r].ncells; c++) {
+                const fs_cell *cell = &b->u.table->rows[r].cells[c];
+                for (size_t k = 0; k < cell->nparas; k++)
+                    if (cell->paras[k].nruns &&
+                        strncmp(cell->paras[k].runs[0].text, prefix, strlen(prefix)) == 0)
+                        return &cell->paras[k];
+            }
+    }
+    return NULL;
+}
+
+/* Paragraphs carry their kind from the template: <attachment> and <title>
+ * by default, kind="note" and kind="signature" where the template says so,
+ * cell text as cells; a kind the template cannot have is an error naming
+ * the line. */
+START_TEST(paragraph_kinds)
+{
+    loaded l;
+    const fs_para *p;
+    int ok;
+    char *msg;
+
+    load(&l, "samples/mingli-2018.xml");
+    ck_assert_int_eq(l.scores->blocks[0].kind, FS_BLOCK_PARA);
+    ck_assert_int_eq(l.scores->blocks[0].u.para->kind, FS_PARA_ATTACHMENT);
+    ck_assert_int_eq(l.scores->blocks[1].u.para->kind, FS_PARA_TITLE);
+    ck_assert_int_eq(l.app->blocks[0].u.para->kind, FS_PARA_ATTACHMENT);
+    ck_assert_int_eq(l.app->blocks[1].u.para->kind, FS_PARA_TITLE);
+    ck_assert_ptr_nonnull(p = para_starting(l.scores, "备注："));
+    ck_assert_int_eq(p->kind, FS_PARA_NOTE);
+    ck_assert_ptr_nonnull(p = para_starting(l.scores, "评定项目"));
+    ck_assert_int_eq(p->kind, FS_PARA_CELL);
+    ck_assert_ptr_nonnull(p = para_starting(l.app, "（盖章）"));
+    ck_assert_int_eq(p->kind, FS_PARA_SIGNATURE);
+    ck_assert_ptr_nonnull(p = para_starting(l.app, "申报单位"));
+    ck_assert_int_eq(p->kind, FS_PARA_CELL);
+    unload(&l);
+
+    msg = load_text(HEAD SHEET_OK "<application><title>T</title>\n"
+                    "<para kind=\"banner\">x</para></application></forms>\n", &ok);
+    ck_assert(!ok);
+    ck_assert_msg(strstr(msg, ":5: error:") && strstr(msg, "kind=\"banner\""), "%s", msg);
+    free(msg);
+    msg = load_text(HEAD SHEET_OK "<application><title>T</title>\n"
+                    "<spacer height=\"2\" kind=\"note\"/></application></forms>\n", &ok);
+    ck_assert(!ok);
+    ck_assert_msg(strstr(msg, ":5: error:") && strstr(msg, "kind"), "%s", msg);
+    free(msg);
+}
+END_TEST
+
 static Suite *form_suite(void)
 {
     Suite *s = suite_create("form");
@@ -723,6 +786,7 @@ static Suite *form_suite(void)
     tcase_add_test(tc, application_grid);
     tcase_add_test(tc, application_minimal);
     tcase_add_test(tc, application_opinion);
+    tcase_add_test(tc, paragraph_kinds);
     suite_add_tcase(s, tc);
     return s;
 }

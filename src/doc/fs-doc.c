@@ -274,6 +274,7 @@ fs_para *fs_cell_add_para(fs_cell *c, fs_align align)
     c->paras = reserve(c->paras, c->nparas, sizeof *c->paras);
     p = &c->paras[c->nparas++];
     para_init(p, align);
+    p->kind = FS_PARA_CELL;
     return p;
 }
 

@@ -40,6 +40,21 @@ typedef struct fs_run {
     long line;                  /* dossier line for warnings, 0: template  */
 } fs_run;
 
+/* What a paragraph is, as its template says: backends style paragraphs by
+ * kind (the DOCX picks its paragraph style from it), never by their text.
+ * The names are the forms template's kind="…" words, in this order. */
+typedef enum fs_para_kind {
+    FS_PARA_BODY,               /* running text: the default outside tables */
+    FS_PARA_ATTACHMENT,         /* the 附件N label above a form's title     */
+    FS_PARA_TITLE,              /* a form's title                          */
+    FS_PARA_SUBTITLE,           /* a line under the title                  */
+    FS_PARA_HEADING,            /* a heading in the body (a town's group)  */
+    FS_PARA_CELL,               /* text in a table cell: their default     */
+    FS_PARA_NOTE,               /* a note or remark (备注, 说明)            */
+    FS_PARA_SIGNATURE,          /* a signature, seal or date line          */
+    FS_PARA_NKINDS
+} fs_para_kind;
+
 typedef struct fs_para {
     fs_run *runs;
     size_t nruns;
@@ -49,6 +64,8 @@ typedef struct fs_para {
     double space_before, space_after;   /* mm                              */
     double line_spacing;        /* multiple of the font size, e.g. 1.5     */
     int keep_with_next;         /* do not end a page after this paragraph  */
+    fs_para_kind kind;          /* BODY from fs_doc_add_para, CELL from
+                                   fs_cell_add_para; builders may change it */
 } fs_para;
 
 typedef struct fs_cell {

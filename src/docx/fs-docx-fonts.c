@@ -73,33 +73,22 @@ void fs_dx_style_default(fs_dx_style s, fs_para *p, fs_run *r)
     p->line_spacing = look[i].spacing;
 }
 
-/* The largest run size of P in points (0 without runs). */
-static double para_max_size(const fs_para *p)
-{
-    double m = 0;
-
-    for (size_t i = 0; i < p->nruns; i++)
-        if (p->runs[i].size > m)
-            m = p->runs[i].size;
-    return m;
-}
-
-/* See fs-docx-private.h: a cell paragraph is table text; in the body, a
- * short paragraph starting with 附件 is the attachment label, a centred
- * one of 小二 or more the title, anything else narrative. */
+/* See fs-docx-private.h: the style comes from the paragraph's kind (its
+ * template's word for it).  Cell paragraphs take the table style whatever
+ * their kind; in the body the attachment label and the title have styles
+ * of their own and every other kind is narrative. */
 fs_dx_style fs_dx_para_style(const fs_para *p, int in_cell)
 {
-    size_t chars = 0;
-
     if (in_cell)
         return FS_DX_TABLE;
-    for (size_t i = 0; i < p->nruns; i++)
-        chars += fs_utf8_len(p->runs[i].text);
-    if (p->nruns && strncmp(p->runs[0].text, "附件", strlen("附件")) == 0 &&
-        chars <= 8)
-        return FS_DX_ATTACHMENT;
-    if (p->align == FS_ALIGN_CENTER && para_max_size(p) >= FS_PT_XIAO2)
-        return FS_DX_TITLE;
+    switch (p->kind) {
+    case FS_PARA_ATTACHMENT: return FS_DX_ATTACHMENT;
+    case FS_PARA_TITLE: return FS_DX_TITLE;
+    case FS_PARA_BODY: case FS_PARA_SUBTITLE: case FS_PARA_HEADING:
+    case FS_PARA_CELL: case FS_PARA_NOTE: case FS_PARA_SIGNATURE:
+    case FS_PARA_NKINDS:
+        break;
+    }
     return FS_DX_NARRATIVE;
 }
 

@@ -99,7 +99,8 @@ typedef struct fs_dx_style_props {
     long hps;                   /* w:sz                                   */
     int bold;
 } fs_dx_style_props;
-/* The style of P, a paragraph of the document body or (IN_CELL) of a cell. */
+/* The style of P, a paragraph of the document body or (IN_CELL) of a cell,
+ * from its kind (fs_para_kind). */
 fs_dx_style fs_dx_para_style(const fs_para *p, int in_cell);
 
 /* One w:font of fontTable.xml. */

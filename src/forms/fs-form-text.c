@@ -301,6 +301,8 @@ static fs_para *new_para(target t, const tstyle *st)
     p->space_after = st->after;
     p->line_spacing = st->spacing;
     p->keep_with_next = st->keep;
+    if (st->kind >= 0)
+        p->kind = (fs_para_kind)st->kind;
     return p;
 }
 

@@ -166,6 +166,9 @@ static void check_attrs(loader *ld, xmlNodePtr node, const char *allowed)
 
 #define STYLE_ATTRS "font size align indent line-spacing space-before " \
     "space-after keep-with-next bold"
+/* ... and those of an element that makes paragraphs (kind: fs_para_kind). */
+#define PARA_ATTRS STYLE_ATTRS " kind"
+#define KIND_WORDS "body attachment title subtitle heading cell note signature"
 
 /* Parses attribute NAME of NODE as a number in [LO, HI] into *OUT; leaves
  * *OUT alone when the attribute is absent.  Returns 1 when it was set. */
@@ -277,6 +280,7 @@ static tstyle parse_style(loader *ld, xmlNodePtr node, const tstyle *parent)
      * unless the element itself says otherwise; its children inherit the
      * result like any other style. */
     st.narrative = attr_yesno(ld, node, "narrative", st.narrative);
+    st.kind = attr_enum(ld, node, "kind", KIND_WORDS, st.kind);
     if (st.narrative && xmlHasProp(node, (const xmlChar *)"narrative")) {
         if (!xmlHasProp(node, (const xmlChar *)"indent"))
             st.indent = 2;
@@ -473,7 +477,7 @@ static void check_width(loader *ld, xmlNodePtr node, const double *w, size_t n)
 /* The default style of a document paragraph. */
 static const tstyle base_style = {
     .role = FS_ROLE_SONG, .size = FS_PT_XIAO4, .align = FS_ALIGN_LEFT,
-    .spacing = 1.5,
+    .spacing = 1.5, .kind = -1,
 };
 
 /* Reads the table attributes of NODE into T and returns its text style. */
@@ -512,7 +516,7 @@ static void load_fields(loader *ld, xmlNodePtr node, tform *f)
             load_error(ld, c, "<fields> 最多 %d 个 <field>", MAX_COLS);
             break;
         }
-        check_attrs(ld, c, STYLE_ATTRS " width");
+        check_attrs(ld, c, PARA_ATTRS " width");
         b.paras = fs_xrealloc(b.paras, (b.nparas + 1) * sizeof *b.paras);
         b.widths = fs_xrealloc(b.widths, (b.nparas + 1) * sizeof *b.widths);
         b.widths[b.nparas] = 0;
@@ -584,14 +588,14 @@ static void load_scores(loader *ld, xmlNodePtr node, tform *f)
                     load_error(ld, p, "<section> 中只能有 <p>");
                     continue;
                 }
-                check_attrs(ld, p, STYLE_ATTRS);
+                check_attrs(ld, p, PARA_ATTRS);
                 t->section = fs_xrealloc(t->section, (t->nsection + 1) * sizeof *t->section);
                 t->section[t->nsection++] = parse_pattern(ld, p, parse_style(ld, p, &ss),
                                                           CTX_FORM | CTX_SECTION, 0);
             }
         } else if (is_elem(c, "total")) {
             tstyle ts = st;
-            check_attrs(ld, c, STYLE_ATTRS);
+            check_attrs(ld, c, PARA_ATTRS);
             ts.align = FS_ALIGN_CENTER;
             tpara_free(&t->total);
             t->total = parse_pattern(ld, c, parse_style(ld, c, &ts), CTX_FORM, 0);
@@ -631,7 +635,7 @@ static void load_summary(loader *ld, xmlNodePtr node, tform *f)
             b.paras[i].st = st;
             continue;
         }
-        check_attrs(ld, c, STYLE_ATTRS);
+        check_attrs(ld, c, PARA_ATTRS);
         tstyle ps = parse_style(ld, c, &st);
         /* the spacing of <summary> itself applies to whichever is printed */
         ps.before = xmlHasProp(c, (const xmlChar *)"space-before") ? ps.before : st.before;
@@ -653,7 +657,7 @@ static tcell load_cell(loader *ld, xmlNodePtr node, const tstyle *row, unsigned 
     tstyle st = *row;
     double span = 1;
 
-    check_attrs(ld, node, STYLE_ATTRS " span valign narrative");
+    check_attrs(ld, node, PARA_ATTRS " span valign narrative");
     if (c.label)
         st.align = FS_ALIGN_CENTER;
     st = parse_style(ld, node, &st);
@@ -675,7 +679,7 @@ static tcell load_cell(loader *ld, xmlNodePtr node, const tstyle *row, unsigned 
     for (xmlNodePtr p = node->children; p; p = p->next) {
         if (!is_elem(p, "p"))
             continue;
-        check_attrs(ld, p, STYLE_ATTRS " narrative");
+        check_attrs(ld, p, PARA_ATTRS " narrative");
         c.paras = fs_xrealloc(c.paras, (c.nparas + 1) * sizeof *c.paras);
         c.paras[c.nparas++] = parse_pattern(ld, p, parse_style(ld, p, &st), ctx, 0);
     }
@@ -823,7 +827,8 @@ static void load_roster(loader *ld, xmlNodePtr node, tform *f, int index)
         } else if (!index && is_elem(c, "group")) {
             tstyle gs = st;
             char *cont = fs_xml_attr(c, "continued");
-            check_attrs(ld, c, STYLE_ATTRS " continued");
+            check_attrs(ld, c, PARA_ATTRS " continued");
+            gs.kind = FS_PARA_HEADING;
             tpara_free(&t->group);
             t->group = parse_pattern(ld, c, parse_style(ld, c, &gs), CTX_GROUP, 0);
             t->has_group = 1;
@@ -897,13 +902,16 @@ static void load_form(loader *ld, xmlNodePtr node, tform *f, form_kind kind)
         } else if (is_elem(c, "attachment") || is_elem(c, "title") || is_elem(c, "para")) {
             tblock b = {B_PARA, fs_xmalloc(sizeof(tpara)), 1, NULL, 0, NULL};
             tstyle ps = st;
-            check_attrs(ld, c, STYLE_ATTRS);
+            check_attrs(ld, c, PARA_ATTRS);
+            ps.kind = FS_PARA_BODY;
             if (is_elem(c, "attachment")) {
                 ps.role = FS_ROLE_HEI;
                 ps.size = FS_PT_HAO3;
+                ps.kind = FS_PARA_ATTACHMENT;
             } else if (is_elem(c, "title")) {
                 ps.size = FS_PT_HAO2;
                 ps.align = FS_ALIGN_CENTER;
+                ps.kind = FS_PARA_TITLE;
             }
             b.paras[0] = parse_pattern(ld, c, parse_style(ld, c, &ps), ctx, 0);
             add_block(f, b);

@@ -27,6 +27,8 @@ typedef struct tstyle {
     int keep;                   /* keep with next                          */
     unsigned flags;             /* FS_RUN_BOLD                             */
     int narrative;              /* split into paragraphs, indent, justify  */
+    int kind;                   /* fs_para_kind; -1: the default of where
+                                   the paragraph goes (body or cell)       */
 } tstyle;
 
 /* Placeholders, with the contexts they may be used in. */

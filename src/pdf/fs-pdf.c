@@ -156,7 +156,7 @@ static void layout_pagenums(rctx *rc)
     for (size_t i = 0; i < rc->npages; i++) {
         char text[64];
         fs_run run = { text, FS_ROLE_SONG, FS_PT_HAO4, 0, 0 };
-        fs_para p = { &run, 1, FS_ALIGN_LEFT, 0, 0, 0, 1.0, 0 };
+        fs_para p = { &run, 1, FS_ALIGN_LEFT, 0, 0, 0, 1.0, 0, FS_PARA_BODY };
         play pl;
         double x, base = rc->bottom + 7 * MM + DASH_RISE * FS_PT_HAO4;
 
