@@ -714,6 +714,10 @@ START_TEST(index_renders_as_docx_too)
     fs_doc *doc;
 
     ck_assert_msg(forms != NULL, "no forms");
+    if (!d) {
+        ck_abort_msg("samples/mingli-2018.xml did not load");
+        return;
+    }
     ck_assert(fs_forms_has_evidence_index(forms));
     fs_score_dossier(d, d->rubric, &s);
     doc = fs_form_evidence_index(forms, d->rubric, d, &s, rows, 3);
