@@ -516,6 +516,33 @@ START_TEST(test_normalize_tree_writes_canonical)
 }
 END_TEST
 
+/* The text function: canonical values written back, the rest kept; a
+ * canonical text comes back byte for byte. */
+START_TEST(test_normalize_text)
+{
+    char *base = base_text();
+    char *text = tu_replace(base, "<founded>2010-06-18</founded>", "<founded>2010年6月18日</founded>");
+    char *out = NULL;
+    size_t n = 0;
+    fs_diags diags = {0};
+
+    ck_assert_int_eq(fs_dossier_normalize_text("a.xml", text, strlen(text), &out, &n, &diags), 1);
+    ck_assert_ptr_nonnull(strstr(out, "<founded>2010-06-18</founded>"));
+    ck_assert_ptr_nonnull(strstr(out, "<!-- A complete dossier"));        /* comments kept */
+    ck_assert_int_eq(tu_line_of(out, "<founded>"), tu_line_of(text, "<founded>"));
+    free(out);
+    ck_assert_int_eq(fs_dossier_normalize_text("a.xml", base, strlen(base), &out, &n, &diags), 0);
+    ck_assert_uint_eq(n, strlen(base));
+    ck_assert_int_eq(memcmp(out, base, n), 0);
+    free(out);
+    ck_assert_int_eq(fs_dossier_normalize_text("b.xml", "<dossier>", 9, &out, &n, &diags), -1);
+    ck_assert_uint_ge(diags.errors, 1);
+    fs_diags_clear(&diags);
+    free(text);
+    free(base);
+}
+END_TEST
+
 /* A value that is no spelling of anything is reported as typed. */
 START_TEST(test_unknown_spelling_reported_as_typed)
 {
@@ -789,6 +816,7 @@ int main(void)
     tcase_add_loop_test(tc, test_chinese_spelling_equals_canonical, 0, NSPELLINGS);
     tcase_add_test(tc, test_normalisers);
     tcase_add_test(tc, test_normalize_tree_writes_canonical);
+    tcase_add_test(tc, test_normalize_text);
     tcase_add_test(tc, test_unknown_spelling_reported_as_typed);
     suite_add_tcase(s, tc);
 

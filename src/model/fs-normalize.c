@@ -271,3 +271,34 @@ int fs_dossier_normalize(xmlDocPtr doc)
             changed += norm_attr(e, "date", date_u, NULL);
     return changed;
 }
+
+/* Normalises a dossier held in memory; see fs-normalize.h. */
+int fs_dossier_normalize_text(const char *name, const void *data, size_t len,
+                              char **out, size_t *outlen, fs_diags *diags)
+{
+    fs_error err;
+    xmlDocPtr doc = fs_xml_read_memory(name, data, len, FS_MAX_FILE_BYTES, diags, &err);
+    xmlChar *text = NULL;
+    int changed, n = 0;
+
+    *out = NULL;
+    *outlen = 0;
+    if (!doc)
+        return -1;
+    changed = fs_dossier_normalize(doc);
+    if (changed == 0) {
+        *out = fs_xmalloc(len + 1);
+        memcpy(*out, data, len);
+        (*out)[len] = '\0';
+        *outlen = len;
+    } else {
+        xmlDocDumpMemoryEnc(doc, &text, &n, "UTF-8");
+        *out = fs_xmalloc((size_t)n + 1);
+        memcpy(*out, text, (size_t)n);
+        (*out)[n] = '\0';
+        *outlen = (size_t)n;
+        xmlFree(text);
+    }
+    xmlFreeDoc(doc);
+    return changed;
+}

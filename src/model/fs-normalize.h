@@ -17,7 +17,7 @@
 #ifndef FS_NORMALIZE_H
 #define FS_NORMALIZE_H
 
-#include "fs-base.h"
+#include "fs-model.h"
 #include <libxml/tree.h>
 
 /* Each returns the canonical spelling of S (malloc'd), or NULL when S is
@@ -36,5 +36,15 @@ char *fs_norm_number(const char *s, const char *unit);
  * (the browser editor) so that what they save is canonical.  Returns the
  * number of values changed. */
 int fs_dossier_normalize(xmlDocPtr doc);
+
+/* The same for the dossier text DATA (LEN bytes, named NAME in
+ * diagnostics), read as safely as a dossier file: *OUT (malloc'd, *OUTLEN
+ * bytes, UTF-8) is the text with its typed values canonical.  When nothing
+ * changes, *OUT is a copy of DATA, byte for byte; otherwise the tree is
+ * written back by libxml2 (comments, order and line breaks kept).  Returns
+ * the number of values changed, or -1 with diagnostics in DIAGS when DATA
+ * is not well-formed XML. */
+int fs_dossier_normalize_text(const char *name, const void *data, size_t len,
+                              char **out, size_t *outlen, fs_diags *diags);
 
 #endif
