@@ -2,9 +2,12 @@
  * fs-cn.c - the --verbose switch, system errors in Chinese, and one-line
  * escaping of untrusted text (fs-cn.h).
  */
+#define _GNU_SOURCE
 #include "fs-cn.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -122,4 +125,21 @@ char *fs_cn_name_dup(const char *s)
 
     oneline(&b, s, 0);
     return b.s;
+}
+
+/* Prints one error line outside the diagnostics; see fs-cn.h. */
+void fs_cn_error(const char *file, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg = NULL, *name = fs_cn_name_dup(file), *line;
+
+    va_start(ap, fmt);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        msg = NULL;
+    va_end(ap);
+    line = fs_cn_oneline_dup(msg ? msg : "");
+    fprintf(stderr, "%s: error: %s\n", name, line);
+    free(line);
+    free(msg);
+    free(name);
 }

@@ -31,6 +31,12 @@ char *fs_cn_oneline_dup(const char *s);
 void fs_cn_name(fs_buf *b, const char *s);
 char *fs_cn_name_dup(const char *s);
 
+/* Prints "FILE: error: MESSAGE" on one line to standard error, FILE
+ * escaped as fs_cn_name does and the message folded, for the few errors a
+ * command prints outside its diagnostics (an output it cannot write). */
+void fs_cn_error(const char *file, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Translates the libxml2 well-formedness error E into plain Chinese
  * (malloc'd, starting "XML 格式错误："), saying what is wrong and how to
  * fix it; with --verbose libxml2's text follows in parentheses. */

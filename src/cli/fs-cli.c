@@ -141,7 +141,10 @@ static void validate_one(const fs_dossier *d, const fs_rubric *r,
                          const fs_diags *diags, void *ctx)
 {
     (void)r, (void)ctx;
-    printf("%s: 通过检查%s\n", d->path, diags->warnings ? "（有警告）" : "");
+    char *name = fs_cn_name_dup(d->path);
+
+    printf("%s: 通过检查%s\n", name, diags->warnings ? "（有警告）" : "");
+    free(name);
 }
 
 int fs_cmd_validate(int argc, char **argv)
@@ -257,10 +260,10 @@ int fs_cmd_new(int argc, char **argv)
         fputs(text, stdout);
         status = 0;
     } else if (!a.opt[3] && access(a.opt[0], F_OK) == 0) {
-        fprintf(stderr, "%s: error: 文件已存在，未覆盖（确需覆盖请加 --force）\n", a.opt[0]);
+        fs_cn_error(a.opt[0], "文件已存在，未覆盖（确需覆盖请加 --force）");
         status = 3;
     } else if (fs_write_atomic(a.opt[0], text, strlen(text)) != FS_OK) {
-        fprintf(stderr, "%s: error: 无法写入：%s\n", a.opt[0], fs_errno_cn(errno));
+        fs_cn_error(a.opt[0], "无法写入：%s", fs_errno_cn(errno));
         status = 3;
     } else {
         status = 0;

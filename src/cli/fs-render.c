@@ -353,7 +353,7 @@ int fs_cmd_render(int argc, char **argv)
     fs_progress_report(&pr, &diags);
     status = 0;
     if (fs_lib_make_dir(outdir) < 0) {
-        fprintf(stderr, "%s: error: 无法创建输出文件夹：%s\n", outdir, fs_errno_cn(errno));
+        fs_cn_error(outdir, "无法创建输出文件夹：%s", fs_errno_cn(errno));
         status = 3;
         goto done;
     }

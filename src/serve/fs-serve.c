@@ -128,7 +128,7 @@ int fs_cmd_serve(int argc, char **argv)
     status = 3;
     s.dirfd = open(s.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (s.dirfd < 0) {
-        fprintf(stderr, "%s: error: 无法打开档案文件夹：%s\n", s.dir, fs_errno_cn(errno));
+        fs_cn_error(s.dir, "无法打开档案文件夹：%s", fs_errno_cn(errno));
         goto done;
     }
     if (make_token(&s) < 0) {
