@@ -283,11 +283,13 @@ int main(void)
     else if (asprintf(&bin, "%s/%s", root, env && *env ? env : "fivestar") < 0)
         abort();
     setenv("FIVESTAR", bin, 1);
+    free(bin);
     if (!getenv("FIVESTAR_TEMPLATES")) {
         char *t;
         if (asprintf(&t, "%s/templates", root) < 0)
             abort();
         setenv("FIVESTAR_TEMPLATES", t, 1);
+        free(t);
     }
     work = tu_tmpdir();
     tcase_set_timeout(tc, 300);
