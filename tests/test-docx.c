@@ -1183,6 +1183,7 @@ START_TEST(test_fangsong_roles)
     xmlDocPtr dx;
 
     p->line_spacing = 1.5;
+    p->kind = FS_PARA_TITLE;
     fs_para_add_run(p, "东莞市五星级党组织", FS_ROLE_XIAOBIAOSONG, FS_PT_HAO2, 0, 0);
     p = fs_doc_add_para(doc, FS_ALIGN_JUSTIFY);
     p->line_spacing = 1.5;
