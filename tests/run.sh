@@ -3,6 +3,9 @@
 # "tests: N passed, N failed", over all of them.  Each program is a `check`
 # suite printing "NN%: Checks: C, Failures: F, Errors: E".
 # The programs run from the project's root with FIVESTAR naming the binary.
+# A test case without a timeout of its own gets 120 s, not check's 4 s:
+# a loaded two-core CI machine must not turn slowness into failures.
+CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-120}; export CK_DEFAULT_TIMEOUT
 passed=0; failed=0; broken=""
 for t in "$@"; do
     out=$("$t" 2>&1); rc=$?

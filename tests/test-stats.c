@@ -541,6 +541,50 @@ START_TEST(template_statistics)
 }
 END_TEST
 
+/* One organisation in two files of one year: stats and archive still
+ * work, and warn naming both files (two rows, two folders otherwise go
+ * unnoticed). */
+START_TEST(same_organisation_twice)
+{
+    char *dir = tu_tmpdir(), *src = tu_read("samples/mingli-2018.xml", NULL);
+    char *a, *b, *cmd, *out, *err;
+
+    if (asprintf(&a, "%s/a.xml", dir) < 0 || asprintf(&b, "%s/b.xml", dir) < 0)
+        abort();
+    tu_write(a, src, strlen(src));
+    tu_write(b, src, strlen(src));
+    if (asprintf(&cmd, "$FIVESTAR stats '%s' '%s' -o '%s/s.pdf'", a, b, dir) < 0)
+        abort();
+    ck_assert_int_eq(tu_run(cmd, &out, &err), 0);
+    ck_assert_msg(strstr(err, "有两份") && strstr(err, "a.xml") && strstr(err, "b.xml"),
+                  "stats: %s", err);
+    free(cmd);
+    free(out);
+    free(err);
+    if (asprintf(&cmd, "$FIVESTAR archive '%s' '%s' -o '%s/x.zip'", a, b, dir) < 0)
+        abort();
+    tu_run(cmd, &out, &err);
+    ck_assert_msg(strstr(err, "有两份") && strstr(err, "a.xml") && strstr(err, "b.xml"),
+                  "archive: %s", err);
+    free(cmd);
+    free(out);
+    free(err);
+    /* distinct organisations: no such warning */
+    if (asprintf(&cmd, "$FIVESTAR stats samples/mingli-2018.xml samples/hengtai-2018.xml -o '%s/t.pdf'",
+                 dir) < 0)
+        abort();
+    ck_assert_int_eq(tu_run(cmd, &out, &err), 0);
+    ck_assert_ptr_null(strstr(err, "有两份"));
+    free(cmd);
+    free(out);
+    free(err);
+    free(a);
+    free(b);
+    free(src);
+    free(dir);
+}
+END_TEST
+
 static Suite *stats_suite(void)
 {
     Suite *s = suite_create("stats");
@@ -555,6 +599,7 @@ static Suite *stats_suite(void)
     tcase_add_test(tc, usage_errors);
     tcase_add_test(tc, progress_on_a_terminal);
     tcase_add_test(tc, template_statistics);
+    tcase_add_test(tc, same_organisation_twice);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -664,6 +664,7 @@ fs_error fs_archive_write(fs_lib *lib, const char *const *files, size_t n,
     for (size_t i = 0; i < a.ndos; i++)
         fs_stats_row_init(&a.rows[i], a.dos[i].d, diags);
     fs_stats_sort(a.rows, a.ndos, fs_lib_forms(lib, a.rows[0].r, diags, &err));
+    fs_stats_warn_twice(a.rows, a.ndos, diags);
     plan(&a);
     fs_lib_report(lib, diags);
     err = write_zip(&a);

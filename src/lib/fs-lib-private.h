@@ -48,6 +48,9 @@ void fs_stats_row_init(fs_stats_row *row, const fs_dossier *d, fs_diags *diags);
  * towns of one rank by name, then by organisation, then file name (code
  * point order: the same on every machine, whatever the locale). */
 void fs_stats_sort(fs_stats_row *rows, size_t n, const fs_forms *forms);
+/* Puts a warning into DIAGS for every organisation (by name) that ROWS
+ * hold twice for one year, naming both files. */
+void fs_stats_warn_twice(const fs_stats_row *rows, size_t n, fs_diags *diags);
 /* The figures under the table: counts per star level held, 是否达标
  * counts, the mean total (rounded half up to a tenth), the years. */
 void fs_stats_summarise(const fs_stats_row *rows, size_t n, fs_stats_summary *sum);

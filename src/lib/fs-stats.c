@@ -67,6 +67,41 @@ void fs_stats_sort(fs_stats_row *rows, size_t n, const fs_forms *forms)
         qsort(rows, n, sizeof *rows, row_cmp);
 }
 
+/* qsort order of row pointers: organisation name, then year. */
+static int name_cmp(const void *a, const void *b)
+{
+    const fs_stats_row *x = *(const fs_stats_row *const *)a, *y = *(const fs_stats_row *const *)b;
+    int c = strcmp(x->d->name.s ? x->d->name.s : "", y->d->name.s ? y->d->name.s : "");
+
+    if (!c)
+        c = (x->d->year > y->d->year) - (x->d->year < y->d->year);
+    if (!c)
+        c = strcmp(x->d->path, y->d->path);
+    return c;
+}
+
+/* Warns about every organisation that ROWS hold twice for one year (two
+ * files of one branch: two rows in the 统计表, two folders in the
+ * archive); see fs-lib-private.h. */
+void fs_stats_warn_twice(const fs_stats_row *rows, size_t n, fs_diags *diags)
+{
+    const fs_stats_row **v = fs_xcalloc(n ? n : 1, sizeof *v);
+
+    for (size_t i = 0; i < n; i++)
+        v[i] = &rows[i];
+    qsort(v, n, sizeof *v, name_cmp);
+    for (size_t i = 1; i < n; i++) {
+        const fs_dossier *a = v[i - 1]->d, *b = v[i]->d;
+
+        if (a->name.s && b->name.s && strcmp(a->name.s, b->name.s) == 0 && a->year == b->year)
+            fs_diags_add(diags, b->path, b->name.line, FS_WARNING,
+                         "党组织“%s”的 %d 年度档案有两份（另一份是 %s）：统计表中会有两行，"
+                         "归档时也会有两份；请确认是否重复，删去多余的一份",
+                         b->name.s, b->year, a->path);
+    }
+    free(v);
+}
+
 /* Counts and averages ROWS into SUM; see fs-lib-private.h. */
 void fs_stats_summarise(const fs_stats_row *rows, size_t n, fs_stats_summary *sum)
 {
@@ -140,6 +175,7 @@ fs_doc *fs_stats_build(fs_lib *lib, const fs_dossier *const *d, size_t n,
     for (size_t i = 0; i < n; i++)
         fs_stats_row_init(&rows[i], d[i], diags);
     fs_stats_sort(rows, n, fs_lib_forms(lib, rows[0].r, diags, err));
+    fs_stats_warn_twice(rows, n, diags);
     doc = fs_stats_doc(lib, rows, n, name, diags, err);
     free(rows);
     return doc;
