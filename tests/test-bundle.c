@@ -391,6 +391,20 @@ START_TEST(readers_report_nothing)
     free(cmd);
     free(out);
     free(err);
+    /* every subset font under a name of its own (the parts' fonts are
+     * retagged FSAAAA+ …; the evidence PDF's keep theirs) */
+    if (asprintf(&cmd, "pdffonts '%s/out.pdf' | tail -n +3 | awk '{print $1}' | sort | uniq -d", T) < 0)
+        abort();
+    out = sh(cmd);
+    ck_assert_msg(out[0] == '\0', "font names used twice: %s", out);
+    free(out);
+    free(cmd);
+    if (asprintf(&cmd, "pdffonts '%s/out.pdf' | grep -c '^FSAA'", T) < 0)
+        abort();
+    out = sh(cmd);
+    ck_assert_int_ge(atoi(out), 6);
+    free(out);
+    free(cmd);
     if (asprintf(&cmd, "pdffonts '%s/out.pdf' >/dev/null && pdftotext '%s/out.pdf' /dev/null "
                  "&& pdfimages -list '%s/out.pdf' >/dev/null", T, T, T) < 0)
         abort();

@@ -175,12 +175,15 @@
     X(qpdf_oh, qpdf_oh_get_dict, (qpdf_data a, qpdf_oh b), (a, b)) \
     X(long long, qpdf_oh_get_int_value, (qpdf_data a, qpdf_oh b), (a, b)) \
     X(qpdf_oh, qpdf_oh_get_key, (qpdf_data a, qpdf_oh b, char const*c), (a, b, c)) \
+    X(char const*, qpdf_oh_get_name, (qpdf_data a, qpdf_oh b), (a, b)) \
+    X(int, qpdf_oh_get_object_id, (qpdf_data a, qpdf_oh b), (a, b)) \
     X(double, qpdf_oh_get_numeric_value, (qpdf_data a, qpdf_oh b), (a, b)) \
     X(QPDF_ERROR_CODE, qpdf_oh_get_page_content_data, (qpdf_data a, qpdf_oh b, unsigned char**c, size_t*d), (a, b, c, d)) \
     X(QPDF_BOOL, qpdf_oh_is_array, (qpdf_data a, qpdf_oh b), (a, b)) \
     X(QPDF_BOOL, qpdf_oh_is_dictionary, (qpdf_data a, qpdf_oh b), (a, b)) \
     X(QPDF_BOOL, qpdf_oh_is_indirect, (qpdf_data a, qpdf_oh b), (a, b)) \
     X(QPDF_BOOL, qpdf_oh_is_integer, (qpdf_data a, qpdf_oh b), (a, b)) \
+    X(QPDF_BOOL, qpdf_oh_is_name, (qpdf_data a, qpdf_oh b), (a, b)) \
     X(QPDF_BOOL, qpdf_oh_is_null, (qpdf_data a, qpdf_oh b), (a, b)) \
     X(QPDF_BOOL, qpdf_oh_is_number, (qpdf_data a, qpdf_oh b), (a, b)) \
     X(QPDF_BOOL, qpdf_oh_is_stream, (qpdf_data a, qpdf_oh b), (a, b)) \

@@ -842,6 +842,78 @@ static qpdf_oh copy_in(fs_merge *m, qpdf_data sq, qpdf_oh oh)
     return qpdf_oh_parse(q, qpdf_oh_unparse_binary(sq, oh));
 }
 
+/* Sets the subset tag of font name key K of dictionary D to TAG (six
+ * letters) when the name has one ("/ABCDEF+Name"). */
+static void retag_name(qpdf_data q, qpdf_oh d, const char *k, const char *tag)
+{
+    qpdf_oh v = qpdf_oh_get_key(q, d, k);
+    char *name;
+
+    if (!qpdf_oh_is_name(q, v))
+        return;
+    name = fs_strdup(qpdf_oh_get_name(q, v));
+    if (strlen(name) > 8 && name[7] == '+') {
+        memcpy(name + 1, tag, 6);
+        qpdf_oh_replace_key(q, d, k, qpdf_oh_new_name(q, name));
+    }
+    free(name);
+}
+
+/* Gives every subset font of the output's pages (the parts we typeset:
+ * each carries libharu's HPDFAA+, HPDFAB+ … of its own) a subset tag of
+ * its own, FSAAAA, FSAAAB …, in page order: a PDF should not hold two
+ * different subsets under one name.  Fonts inside evidence pages (form
+ * XObjects) keep theirs. */
+static void retag_fonts(fs_merge *m)
+{
+    qpdf_data q = m->q;
+    int *seen = NULL;
+    size_t nseen = 0;
+
+    for (size_t p = 0; p < m->npages; p++) {
+        qpdf_oh fonts = qpdf_oh_get_key(q, qpdf_oh_get_key(q, qpdf_get_page_n(q, p), "/Resources"),
+                                        "/Font");
+        char **keys = NULL;
+        size_t nk = 0;
+
+        if (!qpdf_oh_is_dictionary(q, fonts))
+            continue;
+        qpdf_oh_begin_dict_key_iter(q, fonts);
+        while (qpdf_oh_dict_more_keys(q)) {
+            keys = fs_xrealloc(keys, (nk + 1) * sizeof *keys);
+            keys[nk++] = fs_strdup(qpdf_oh_dict_next_key(q));
+        }
+        for (size_t i = 0; i < nk; i++) {
+            qpdf_oh f = qpdf_oh_get_key(q, fonts, keys[i]), kids, fd;
+            int id = qpdf_oh_get_object_id(q, f), dup = 0;
+            char tag[7];
+            free(keys[i]);
+            for (size_t j = 0; j < nseen && !dup; j++)
+                dup = seen[j] == id;
+            if (dup || !id || !qpdf_oh_is_dictionary(q, f))
+                continue;
+            seen = fs_xrealloc(seen, (nseen + 1) * sizeof *seen);
+            seen[nseen++] = id;
+            snprintf(tag, sizeof tag, "FS%c%c%c%c", 'A' + (int)(nseen / 17576 % 26),
+                     'A' + (int)(nseen / 676 % 26), 'A' + (int)(nseen / 26 % 26),
+                     'A' + (int)(nseen % 26));
+            retag_name(q, f, "/BaseFont", tag);
+            kids = qpdf_oh_get_key(q, f, "/DescendantFonts");
+            if (qpdf_oh_is_array(q, kids) && qpdf_oh_get_array_n_items(q, kids) > 0) {
+                qpdf_oh cid = qpdf_oh_get_array_item(q, kids, 0);
+                retag_name(q, cid, "/BaseFont", tag);
+                fd = qpdf_oh_get_key(q, cid, "/FontDescriptor");
+            } else {
+                fd = qpdf_oh_get_key(q, f, "/FontDescriptor");
+            }
+            if (qpdf_oh_is_dictionary(q, fd))
+                retag_name(q, fd, "/FontName", tag);
+        }
+        free(keys);
+    }
+    free(seen);
+}
+
 /* Writes the output; see fs-merge.h. */
 int fs_merge_write(fs_merge *m, size_t doc_meta, int pdfa, unsigned char **out,
                    size_t *outlen, char why[FS_MERGE_WHY])
@@ -873,6 +945,9 @@ int fs_merge_write(fs_merge *m, size_t doc_meta, int pdfa, unsigned char **out,
     }
     build_outline(m);
     if (failed(q, "无法生成书签", why))
+        return -1;
+    retag_fonts(m);
+    if (failed(q, "无法整理字体名称", why))
         return -1;
     qpdf_init_write_memory(q);
     qpdf_set_object_stream_mode(q, qpdf_o_disable);
