@@ -925,59 +925,57 @@ START_TEST(test_cli_new_fills_and_validates)
 }
 END_TEST
 
-/* fs_write_atomic_all: three files written (one replacing an old one)
- * whole; when one cannot be written (its folder is missing), none is
- * renamed, the old file is untouched, the failing index is given and no
- * temporary is left. */
-START_TEST(test_write_atomic_all)
+/* fs_temp_write_unflushed, fs_temp_flush, fs_temp_commit: three files
+ * (one replacing an old one) written whole through one pass of flushes;
+ * a pass over a temporary that is gone fails with FS_E_IO and changes
+ * nothing; no temporary is left. */
+START_TEST(test_temp_flush_pass)
 {
-    char *dir = tu_tmpdir(), *p[3], *bad;
-    const void *data[3] = {"alpha", "beta beta", ""};
-    size_t lens[3] = {5, 9, 0}, failed = 99, n;
-    const char *paths[3];
-    char *got;
+    char *dir = tu_tmpdir(), *p[3], *tmps[3], *got;
+    const char *data[3] = {"alpha", "beta beta", ""};
+    size_t n;
     DIR *d;
     struct dirent *e;
     int files = 0;
 
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 3; i++)
         if (asprintf(&p[i], "%s/f%d", dir, i) < 0)
             abort();
-        paths[i] = p[i];
-    }
     ck_assert_int_eq(fs_write_atomic(p[1], "old", 3), FS_OK);
-    ck_assert_int_eq(fs_write_atomic_all(paths, data, lens, 3, &failed), FS_OK);
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(fs_temp_write_unflushed(p[i], data[i], strlen(data[i]), &tmps[i]), FS_OK);
+    ck_assert_int_eq(fs_temp_flush(tmps, 3), FS_OK);
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(fs_temp_commit(tmps[i], p[i]), FS_OK);
     for (int i = 0; i < 3; i++) {
         got = tu_read(p[i], &n);
         ck_assert_ptr_nonnull(got);
-        ck_assert_uint_eq(n, lens[i]);
+        ck_assert_uint_eq(n, strlen(data[i]));
         ck_assert_int_eq(memcmp(got, data[i], n), 0);
         free(got);
     }
-    ck_assert_int_eq(fs_write_atomic(p[1], "old", 3), FS_OK);
-    if (asprintf(&bad, "%s/missing/f", dir) < 0)
-        abort();
-    paths[2] = bad;
-    unlink(p[0]);
-    ck_assert_int_eq(fs_write_atomic_all(paths, data, lens, 3, &failed), FS_E_IO);
-    ck_assert_uint_eq(failed, 2);
-    ck_assert_int_eq(access(p[0], F_OK), -1);
-    got = tu_read(p[1], &n);
-    ck_assert_uint_eq(n, 3);
-    ck_assert_int_eq(memcmp(got, "old", 3), 0);
+    /* A pass that fails: the second temporary disappeared. */
+    ck_assert_int_eq(fs_temp_write_unflushed(p[0], "x", 1, &tmps[0]), FS_OK);
+    ck_assert_int_eq(fs_temp_write_unflushed(p[1], "y", 1, &tmps[1]), FS_OK);
+    ck_assert_int_eq(unlink(tmps[1]), 0);
+    ck_assert_int_eq(fs_temp_flush(tmps, 2), FS_E_IO);
+    ck_assert_int_eq(errno, ENOENT);
+    fs_temp_discard(tmps[0]);
+    fs_temp_discard(tmps[1]);
+    got = tu_read(p[0], &n);
+    ck_assert_uint_eq(n, 5);
     free(got);
     d = opendir(dir);
     ck_assert_ptr_nonnull(d);
     while ((e = readdir(d)))
         if (e->d_name[0] != '.') {
-            ck_assert_msg(strstr(e->d_name, ".tmp-") == NULL, "temporary left: %s", e->d_name);
+            ck_assert_msg(strstr(e->d_name, ".fstmp-") == NULL, "temporary left: %s", e->d_name);
             files++;
         }
     closedir(d);
-    ck_assert_int_eq(files, 2);                 /* f1 and f2 of the first call */
+    ck_assert_int_eq(files, 3);
     for (int i = 0; i < 3; i++)
         free(p[i]);
-    free(bad);
     free(dir);
 }
 END_TEST
@@ -989,7 +987,7 @@ static Suite *core_suite(void)
 
     tcase_add_loop_test(tc, test_rule, 0, NRULES);
     tcase_add_test(tc, test_samples_validate);
-    tcase_add_test(tc, test_write_atomic_all);
+    tcase_add_test(tc, test_temp_flush_pass);
     tcase_add_test(tc, test_example_fields);
     tcase_add_test(tc, test_missing_situation_warns);
     tcase_add_test(tc, test_year_mismatch_warns);

@@ -287,6 +287,11 @@ static int wait_for(const char *path, pid_t pid)
  * ones, and nothing but temporaries NAME.fstmp-PID-XXXXXX is left.  A
  * second, unkilled run then completes everything with exit 0 and removes
  * the killed run's temporaries. */
+/* Copies of the samples rendered by the killed runs: enough work (96
+ * dossiers) that even a fast machine is still writing when the last kill
+ * comes, 250 ms after the first form. */
+#define COPIES 16
+
 START_TEST(test_killed_midway)
 {
     static const long delays_ms[] = {0, 40, 250};
@@ -295,8 +300,8 @@ START_TEST(test_killed_midway)
 
     if (asprintf(&in, "%s/in", dir) < 0)
         abort();
-    ck_assert_int_eq(run(NULL, NULL, "mkdir %s && for i in 0 1 2 3; do for s in samples/*.xml; do "
-                         "cp $s %s/d$i-$(basename $s); done; done", in, in), 0);
+    ck_assert_int_eq(run(NULL, NULL, "mkdir %s && for i in $(seq -w 0 %d); do for s in samples/*.xml; do "
+                         "cp $s %s/d$i-$(basename $s); done; done", in, COPIES - 1, in), 0);
     for (size_t round = 0; round < sizeof delays_ms / sizeof *delays_ms; round++) {
         struct timespec ts = {0, delays_ms[round] * 1000000L};
         char *out;
@@ -304,12 +309,12 @@ START_TEST(test_killed_midway)
         int status;
 
         if (asprintf(&out, "%s/out%zu", dir, round) < 0 ||
-            asprintf(&first, "%s/d0-%s/%s", out, samples[0], forms[0]) < 0)
+            asprintf(&first, "%s/d00-%s/%s", out, samples[0], forms[0]) < 0)
             abort();
         /* Last year's good forms of the last six dossiers. */
         for (size_t s = 0; s < NSAMPLES; s++) {
             char *name;
-            if (asprintf(&name, "out%zu/d3-%s", round, samples[s]) < 0)
+            if (asprintf(&name, "out%zu/d%02d-%s", round, COPIES - 1, samples[s]) < 0)
                 abort();
             seed_output(dir, name, samples[s]);
             free(name);
@@ -322,14 +327,14 @@ START_TEST(test_killed_midway)
         ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
                       "round %zu: render finished before it was killed", round);
 
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < COPIES; i++)
             for (size_t s = 0; s < NSAMPLES; s++) {
                 char *name;
                 int n;
-                if (asprintf(&name, "d%d-%s", i, samples[s]) < 0)
+                if (asprintf(&name, "d%02d-%s", i, samples[s]) < 0)
                     abort();
                 n = check_output(out, name, samples[s], 1, &temps);
-                if (i == 3)
+                if (i == COPIES - 1)
                     ck_assert_int_eq(n, (int)NFORMS);   /* the good ones */
                 forms_seen += n;
                 free(name);
@@ -341,10 +346,10 @@ START_TEST(test_killed_midway)
                              "|| exit 1; done", out, out), 0);
         /* The run after: completes every form, temporaries or not. */
         ck_assert_int_eq(run(NULL, NULL, "$FIVESTAR render %s/*.xml -o %s", in, out), 0);
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < COPIES; i++)
             for (size_t s = 0; s < NSAMPLES; s++) {
                 char *name;
-                if (asprintf(&name, "d%d-%s", i, samples[s]) < 0)
+                if (asprintf(&name, "d%02d-%s", i, samples[s]) < 0)
                     abort();
                 ck_assert_int_eq(check_output(out, name, samples[s], 0, &temps), (int)NFORMS);
                 free(name);

@@ -48,9 +48,10 @@ static void forget(const char *tmp)
         }
 }
 
-/* Writes the N bytes at DATA to a new temporary beside PATH and flushes
- * it to the disk; see fs-base.h. */
-fs_error fs_temp_write(const char *path, const void *data, size_t n, char **tmp)
+/* Writes the N bytes at DATA to a new temporary beside PATH and, when
+ * FLUSH, flushes it to the disk; see fs-base.h. */
+static fs_error temp_write(const char *path, const void *data, size_t n, char **tmp,
+                           int flush)
 {
     const char *p = data;
     int fd, saved;
@@ -77,7 +78,7 @@ fs_error fs_temp_write(const char *path, const void *data, size_t n, char **tmp)
         p += w;
         n -= (size_t)w;
     }
-    if (fsync(fd) < 0 && errno != EINVAL)
+    if (flush && fsync(fd) < 0 && errno != EINVAL)
         goto fail_close;
     if (close(fd) < 0)
         goto fail_unlink;
@@ -97,6 +98,40 @@ fail:
     *tmp = NULL;
     errno = saved;
     return FS_E_IO;
+}
+
+/* See fs-base.h. */
+fs_error fs_temp_write(const char *path, const void *data, size_t n, char **tmp)
+{
+    return temp_write(path, data, n, tmp, 1);
+}
+
+/* See fs-base.h. */
+fs_error fs_temp_write_unflushed(const char *path, const void *data, size_t n,
+                                 char **tmp)
+{
+    return temp_write(path, data, n, tmp, 0);
+}
+
+/* Flushes the N temporaries TMPS, one after the other (the file system
+ * serves the whole pass with one journal commit, where a flush per
+ * file written would commit once per file); see fs-base.h. */
+fs_error fs_temp_flush(char *const *tmps, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int fd = open(tmps[i], O_RDONLY | O_CLOEXEC | O_NOCTTY), saved;
+
+        if (fd < 0)
+            return FS_E_IO;
+        if (fdatasync(fd) < 0 && errno != EINVAL) {
+            saved = errno;
+            close(fd);
+            errno = saved;
+            return FS_E_IO;
+        }
+        close(fd);
+    }
+    return FS_OK;
 }
 
 /* Renames TMP onto PATH; see fs-base.h. */

@@ -378,7 +378,8 @@ static fs_error write_temps(fs_lib *lib, fs_doc **docs, const char *dir,
             path = fs_printf("%s/%s", dir, name);
             free(name);
             err = fs_lib_render(lib, docs[i], &ro, path, &data, &len, diags);
-            if (err == FS_OK && fs_temp_write(path, data, len, &tmps[*n]) != FS_OK) {
+            if (err == FS_OK &&
+                fs_temp_write_unflushed(path, data, len, &tmps[*n]) != FS_OK) {
                 fs_diags_add(diags, path, 0, FS_ERROR, "无法写入：%s；此档案的表格均未更新",
                              fs_errno_cn(errno));
                 err = FS_E_IO;
@@ -419,6 +420,12 @@ fs_error fs_lib_write_forms(fs_lib *lib, const fs_dossier *d, const char *dir,
     if (err == FS_OK) {
         fs_temp_sweep(dir, diags);
         err = write_temps(lib, docs, dir, formats, o, tmps, paths, &n, diags);
+    }
+    /* One pass of flushes for the dossier's files, not one per file. */
+    if (err == FS_OK && fs_temp_flush(tmps, n) != FS_OK) {
+        fs_diags_add(diags, dir, 0, FS_ERROR, "无法写入：%s；此档案的表格均未更新",
+                     fs_errno_cn(errno));
+        err = FS_E_IO;
     }
     /* Every new file is whole beside its old one: now they all change
      * (renames do not fail for want of room), or, after a failure, none
