@@ -108,12 +108,17 @@ $(B)/fivestar: $(B)/cli/main.o $(B)/libfivestar.a
 fivestar: $(B)/fivestar
 	cp $< $@
 
-# Each test program links its own objects (TEST_OBJ, set per target) and
-# the library.
-$(B)/tests/%: tests/%.c $(B)/libfivestar.a tests/*.h | $(B)
+# Each test program links the shared test helpers (tests/testutil.c,
+# compiled once), its own objects (TEST_OBJ, set per target) and the
+# library.
+$(B)/tests/testutil.o: tests/testutil.c tests/testutil.h $(HEADERS) | $(B)
 	@mkdir -p $(B)/tests
-	$(CC) $(CFLAGS) $(shell pkg-config --cflags check) -o $@ $< $(TEST_OBJ) \
-	    $(B)/libfivestar.a $(LDLIBS) $(shell pkg-config --libs check)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags check) -c -o $@ $<
+
+$(B)/tests/%: tests/%.c $(B)/tests/testutil.o $(B)/libfivestar.a tests/*.h | $(B)
+	@mkdir -p $(B)/tests
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags check) -o $@ $< $(B)/tests/testutil.o \
+	    $(TEST_OBJ) $(B)/libfivestar.a $(LDLIBS) $(shell pkg-config --libs check)
 
 $(B):
 	@mkdir -p $(B)

@@ -103,10 +103,7 @@ static char *work;
 
 static char *path_in(const char *name)
 {
-    char *p;
-    if (asprintf(&p, "%s/%s", work, name) < 0)
-        abort();
-    return p;
+    return tu_path(work, name);
 }
 
 /* Makes the fixture folder of the comment above. */

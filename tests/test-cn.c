@@ -14,13 +14,6 @@
 
 #define BASE "samples/mingli-2018.xml"
 
-static char *base_text(void)
-{
-    char *s = tu_read(BASE, NULL);
-    ck_assert_msg(s != NULL, "cannot read " BASE);
-    return s;
-}
-
 /* Is MESSAGE free of English words?  Quoted names are taken out first:
  * <…> (element names and examples of markup), “…” (the user's own
  * values), &…; (entities to type), NAME="…" (attribute examples), and the
@@ -134,7 +127,7 @@ static const broken broken_cases[] = {
 START_TEST(test_parser_errors_in_chinese)
 {
     const broken *c = &broken_cases[_i];
-    char *base = base_text(), *text = tu_replace(base, c->from, c->to), *path, *all;
+    char *base = tu_read_ok(BASE, NULL), *text = tu_replace(base, c->from, c->to), *path, *all;
     fs_diags diags = {0};
     fs_error err;
     fs_dossier *d = tu_load_text(text, strlen(text), "bad.xml", &diags, &err, &path);
@@ -161,7 +154,7 @@ END_TEST
 /* The command line: no such file, and --verbose showing libxml2's text. */
 START_TEST(test_cli_messages_chinese)
 {
-    char *dir = tu_tmpdir(), *path, *cmd, *out, *err, *base = base_text();
+    char *dir = tu_tmpdir(), *path, *cmd, *out, *err, *base = tu_read_ok(BASE, NULL);
     char *text = tu_replace(base, "</unit>", "</unti>");
 
     if (asprintf(&path, "%s/a.xml", dir) < 0)
@@ -215,7 +208,7 @@ static char *convert(const char *text, const char *encoding, size_t *outlen)
 
 START_TEST(test_gbk_without_declaration)
 {
-    char *base = base_text(), *text = tu_replace(base, " encoding=\"UTF-8\"", ""), *gb;
+    char *base = tu_read_ok(BASE, NULL), *text = tu_replace(base, " encoding=\"UTF-8\"", ""), *gb;
     size_t n;
     fs_diags diags = {0};
     fs_error err;
@@ -240,7 +233,7 @@ END_TEST
 
 START_TEST(test_gb18030_declared_loads_clean)
 {
-    char *base = base_text(), *text = tu_replace(base, "encoding=\"UTF-8\"", "encoding=\"GB18030\""), *gb;
+    char *base = tu_read_ok(BASE, NULL), *text = tu_replace(base, "encoding=\"UTF-8\"", "encoding=\"GB18030\""), *gb;
     size_t n;
     fs_diags diags = {0};
     fs_error err;
@@ -263,7 +256,7 @@ END_TEST
  * into nonsense (涓滃煄…); they are refused. */
 START_TEST(test_utf8_declared_gb18030_flagged)
 {
-    char *base = base_text(), *text = tu_replace(base, "encoding=\"UTF-8\"", "encoding=\"GB18030\"");
+    char *base = tu_read_ok(BASE, NULL), *text = tu_replace(base, "encoding=\"UTF-8\"", "encoding=\"GB18030\"");
     fs_diags diags = {0};
     fs_error err;
     fs_dossier *d = tu_load_text(text, strlen(text), "liar.xml", &diags, &err, NULL);
@@ -280,7 +273,7 @@ END_TEST
 
 START_TEST(test_nul_after_root_refused)
 {
-    char *base = base_text();
+    char *base = tu_read_ok(BASE, NULL);
     size_t n = strlen(base);
     char *text = malloc(n + 2);
     fs_diags diags = {0};
@@ -303,7 +296,7 @@ END_TEST
 /* A file name with a line break and a fake prefix stays on one line. */
 START_TEST(test_diagnostics_one_line)
 {
-    char *dir = tu_tmpdir(), *path, *cmd, *out, *err, *base = base_text();
+    char *dir = tu_tmpdir(), *path, *cmd, *out, *err, *base = tu_read_ok(BASE, NULL);
     char *text = tu_replace(base, "</unit>", "</unti>");
 
     if (asprintf(&path, "%s/x\nfake.xml:1: error: forged\n.xml", dir) < 0)
@@ -387,7 +380,7 @@ static char *write_in(const char *dir, const char *name, const char *text)
 START_TEST(test_chinese_spelling_equals_canonical)
 {
     const spelling *c = &spellings[_i];
-    char *base = base_text();
+    char *base = tu_read_ok(BASE, NULL);
     char *canon = tu_replace(base, c->canonical_from, c->canonical_to);
     char *chinese = tu_replace(base, c->canonical_from, c->chinese_to);
     char *d1 = tu_tmpdir(), *d2 = tu_tmpdir(), *p1 = write_in(d1, "a.xml", canon),
@@ -520,7 +513,7 @@ END_TEST
  * canonical text comes back byte for byte. */
 START_TEST(test_normalize_text)
 {
-    char *base = base_text();
+    char *base = tu_read_ok(BASE, NULL);
     char *text = tu_replace(base, "<founded>2010-06-18</founded>", "<founded>2010年6月18日</founded>");
     char *out = NULL;
     size_t n = 0;
@@ -546,7 +539,7 @@ END_TEST
 /* A value that is no spelling of anything is reported as typed. */
 START_TEST(test_unknown_spelling_reported_as_typed)
 {
-    char *base = base_text(), *text = tu_replace(base, "<founded>2010-06-18</founded>",
+    char *base = tu_read_ok(BASE, NULL), *text = tu_replace(base, "<founded>2010-06-18</founded>",
                                                  "<founded>二〇一〇年六月</founded>");
     fs_diags diags = {0};
     fs_error err;
@@ -567,7 +560,7 @@ END_TEST
 
 START_TEST(test_batch_summary_names_failed)
 {
-    char *dir = tu_tmpdir(), *base = base_text();
+    char *dir = tu_tmpdir(), *base = tu_read_ok(BASE, NULL);
     char *bad = tu_replace(base, "<score item=\"19\" points=\"5\"/>", "<score item=\"19\" points=\"6\"/>");
     char *malformed = tu_replace(base, "</unit>", "</unti>");
     char *pa = write_in(dir, "a.xml", bad), *pb = write_in(dir, "b.xml", malformed);
@@ -623,7 +616,7 @@ END_TEST
 
 START_TEST(test_validate_warns_missing_evidence)
 {
-    char *dir = tu_tmpdir(), *base = base_text(), *cmd, *out, *err, *text, *path, *want;
+    char *dir = tu_tmpdir(), *base = tu_read_ok(BASE, NULL), *cmd, *out, *err, *text, *path, *want;
 
     /* board.jpg is there, room.jpg is not, the folder is no file, the link
      * leaves the folder. */

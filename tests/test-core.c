@@ -17,13 +17,6 @@
 
 #define BASE "samples/mingli-2018.xml"
 
-static char *base_text(void)
-{
-    char *s = tu_read(BASE, NULL);
-    ck_assert_msg(s != NULL, "cannot read " BASE);
-    return s;
-}
-
 /* Loads TEXT as a dossier from a temporary file named NAME; fills DIAGS. */
 static fs_dossier *load_text(const char *text, size_t len, const char *name,
                              fs_diags *diags, fs_error *err, char **path_out)
@@ -173,7 +166,7 @@ static char *expand(const char *to)
 START_TEST(test_rule)
 {
     const rule_case *c = &rules[_i];
-    char *base = base_text(), *to = expand(c->to), *text = tu_replace(base, c->from, to);
+    char *base = tu_read_ok(BASE, NULL), *to = expand(c->to), *text = tu_replace(base, c->from, to);
     fs_diags diags = {0};
     fs_error err;
     fs_dossier *d = load_text(text, strlen(text), "bad.xml", &diags, &err, NULL);
@@ -216,7 +209,7 @@ END_TEST
 
 START_TEST(test_example_fields)
 {
-    char *base = base_text();
+    char *base = tu_read_ok(BASE, NULL);
     fs_diags diags = {0};
     fs_error err;
     fs_dossier *d = load_text(base, strlen(base), "a.xml", &diags, &err, NULL);
@@ -247,7 +240,7 @@ END_TEST
 
 START_TEST(test_missing_situation_warns)
 {
-    char *base = base_text();
+    char *base = tu_read_ok(BASE, NULL);
     char *text = tu_replace(base, "<situation section=\"3\">", "<remark-not>");
     fs_diags diags = {0};
     fs_error err;
@@ -274,7 +267,7 @@ END_TEST
 
 START_TEST(test_year_mismatch_warns)
 {
-    char *base = base_text();
+    char *base = tu_read_ok(BASE, NULL);
     char *text = tu_replace(base, "year=\"2018\"", "year=\"2017\"");
     fs_diags diags = {0};
     fs_error err;
@@ -291,7 +284,7 @@ END_TEST
 
 START_TEST(test_all_problems_in_line_order)
 {
-    char *base = base_text();
+    char *base = tu_read_ok(BASE, NULL);
     char *t1 = tu_replace(base, "<score item=\"19\" points=\"5\"/>", "<score item=\"19\" points=\"6\"/>");
     char *t2 = tu_replace(t1, "<leader>李某某</leader>", "<leader>李&#x7F;某某</leader>");
     char *t3 = tu_replace(t2, "中共东莞市明理律师事务所支部委员会</name>", "</name>");
@@ -316,7 +309,7 @@ END_TEST
  * not entities to refuse. */
 START_TEST(test_predefined_entities_accepted)
 {
-    char *base = base_text();
+    char *base = tu_read_ok(BASE, NULL);
     char *text = tu_replace(base, "<leader>李某某</leader>", "<leader>李&amp;某&#x4E2D;&lt;&#20013;</leader>");
     fs_diags diags = {0};
     fs_error err;
@@ -333,7 +326,7 @@ END_TEST
 
 START_TEST(test_size_limit)
 {
-    char *base = base_text();
+    char *base = tu_read_ok(BASE, NULL);
     size_t n = (size_t)FS_MAX_FILE_BYTES + 1;
     char *big = malloc(n);
     fs_diags diags = {0};
@@ -359,7 +352,7 @@ END_TEST
 /* Converts the example to ENCODING with iconv(3) and declares it. */
 static char *reencode(const char *encoding, size_t *outlen)
 {
-    char *base = base_text();
+    char *base = tu_read_ok(BASE, NULL);
     char *decl;
     char *text;
     iconv_t cd = iconv_open(encoding, "UTF-8");
@@ -402,7 +395,7 @@ END_TEST
 
 START_TEST(test_bom)
 {
-    char *base = base_text(), *text;
+    char *base = tu_read_ok(BASE, NULL), *text;
     fs_diags diags = {0};
     fs_error err;
     fs_dossier *d;
@@ -420,7 +413,7 @@ END_TEST
 
 START_TEST(test_unknown_encoding)
 {
-    char *base = base_text();
+    char *base = tu_read_ok(BASE, NULL);
     char *text = tu_replace(base, "encoding=\"UTF-8\"", "encoding=\"X-NO-SUCH\"");
     fs_diags diags = {0};
     fs_error err;
@@ -492,7 +485,7 @@ END_TEST
 /* The example with every item's points taken from POINTS[0..32]. */
 static char *with_points(const char *const points[33])
 {
-    char *text = base_text();
+    char *text = tu_read_ok(BASE, NULL);
     const char *s = strstr(text, "<assessment>") + strlen("<assessment>");
     const char *e = strstr(text, "</assessment>");
     fs_buf b = {0};
@@ -574,7 +567,7 @@ END_TEST
 
 START_TEST(test_example_total)
 {
-    char *base = base_text();
+    char *base = tu_read_ok(BASE, NULL);
     fs_diags diags = {0};
     fs_error err;
     fs_rubric_cache *cache = fs_rubric_cache_new();
@@ -767,7 +760,7 @@ END_TEST
 
 START_TEST(test_cli_validate_bad)
 {
-    char *dir = tu_tmpdir(), *cmd, *out, *err, *base = base_text();
+    char *dir = tu_tmpdir(), *cmd, *out, *err, *base = tu_read_ok(BASE, NULL);
     char *text = tu_replace(base, "<score item=\"19\" points=\"5\"/>", "<score item=\"19\" points=\"6\"/>");
     char *path, *expect;
 

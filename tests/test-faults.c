@@ -56,23 +56,6 @@ static char *ref;
 /* May this process make a private mount namespace and mount in it? */
 static int can_mount;
 
-/* Runs the shell command made from FMT (see tu_run); returns its status. */
-__attribute__((format(printf, 3, 4)))
-static int run(char **out, char **err, const char *fmt, ...)
-{
-    va_list ap;
-    char *cmd;
-    int st;
-
-    va_start(ap, fmt);
-    if (vasprintf(&cmd, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    st = tu_run(cmd, out, err);
-    free(cmd);
-    return st;
-}
-
 /* Asserts that ERR (a command's standard error) contains NEEDLE. */
 static void assert_says(const char *err, const char *needle)
 {
@@ -116,7 +99,7 @@ static int check_output(const char *dir, const char *name, const char *sample,
         for (k = 0; k < NFORMS && strcmp(e->d_name, forms[k]) != 0; k++)
             ;
         ck_assert_msg(k < NFORMS, "%s/%s: an unexpected file", path, e->d_name);
-        ck_assert_msg(run(NULL, NULL, "cmp -s '%s/%s' '%s/%s/%s'", path, e->d_name, ref, sample,
+        ck_assert_msg(tu_run_fmt(NULL, NULL, "cmp -s '%s/%s' '%s/%s/%s'", path, e->d_name, ref, sample,
                           e->d_name) == 0,
                       "%s/%s is not the complete form (differs from %s/%s/%s)", path, e->d_name,
                       ref, sample, e->d_name);
@@ -132,7 +115,7 @@ done:
  * files"). */
 static void seed_output(const char *dir, const char *name, const char *sample)
 {
-    ck_assert_int_eq(run(NULL, NULL, "mkdir -p '%s/%s' && cp '%s/%s/'* '%s/%s/'", dir, name,
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "mkdir -p '%s/%s' && cp '%s/%s/'* '%s/%s/'", dir, name,
                          ref, sample, dir, name), 0);
 }
 
@@ -150,7 +133,7 @@ START_TEST(test_readonly_folder)
 
     seed_output(dir, "o/mingli-2018", "mingli-2018");
     if (can_mount) {
-        st = run(NULL, &err,
+        st = tu_run_fmt(NULL, &err,
                  "unshare -m sh -c 'mount --bind %s/o %s/o && mount -o remount,bind,ro %s/o "
                  "|| exit 100; exec $FIVESTAR render samples/mingli-2018.xml "
                  "samples/hengtai-2018.xml -o %s/o'",
@@ -158,7 +141,7 @@ START_TEST(test_readonly_folder)
         ck_assert_int_ne(st, 100);
         assert_says(err, "只读");
     } else if (getuid() != 0) {
-        st = run(NULL, &err,
+        st = tu_run_fmt(NULL, &err,
                  "chmod 555 %s/o %s/o/mingli-2018 && $FIVESTAR render samples/mingli-2018.xml "
                  "samples/hengtai-2018.xml -o %s/o; s=$?; chmod 755 %s/o %s/o/mingli-2018; exit $s",
                  dir, dir, dir, dir, dir);
@@ -171,7 +154,7 @@ START_TEST(test_readonly_folder)
     assert_says(err, "o/mingli-2018/评定标准.pdf: error:");
     assert_says(err, "o/hengtai-2018: error:");
     ck_assert_int_eq(check_output(dir, "o/mingli-2018", "mingli-2018", 0, &temps), (int)NFORMS);
-    ck_assert_int_eq(run(NULL, NULL, "test ! -e %s/o/hengtai-2018", dir), 0);
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "test ! -e %s/o/hengtai-2018", dir), 0);
 done:
     free(err);
     free(dir);
@@ -188,7 +171,7 @@ START_TEST(test_full_disk)
 
     if (can_mount) {
         /* A 2 MiB tmpfs with the good forms, then filled up. */
-        st = run(NULL, &err,
+        st = tu_run_fmt(NULL, &err,
                  "mkdir %s/o && unshare -m sh -c 'mount -t tmpfs -o size=2m fivestar-full %s/o || exit 100; "
                  "mkdir %s/o/mingli-2018 && cp %s/mingli-2018/* %s/o/mingli-2018/ || exit 100; "
                  "dd if=/dev/zero of=%s/o/filler bs=4k 2>/dev/null; "
@@ -201,7 +184,7 @@ START_TEST(test_full_disk)
         /* No mount: a file size limit of 8 KiB, with SIGXFSZ ignored so
          * that write() fails with EFBIG. */
         seed_output(dir, "after/mingli-2018", "mingli-2018");
-        st = run(NULL, &err, "trap '' XFSZ; ulimit -f 16; $FIVESTAR render samples/mingli-2018.xml -o %s/after",
+        st = tu_run_fmt(NULL, &err, "trap '' XFSZ; ulimit -f 16; $FIVESTAR render samples/mingli-2018.xml -o %s/after",
                  dir);
         assert_says(err, "File too large");
     }
@@ -220,24 +203,24 @@ START_TEST(test_dev_full)
     char *dir = tu_tmpdir(), *err = NULL;
     int st;
 
-    ck_assert_int_eq(run(NULL, &err, "$FIVESTAR score samples/mingli-2018.xml >/dev/full"), 3);
+    ck_assert_int_eq(tu_run_fmt(NULL, &err, "$FIVESTAR score samples/mingli-2018.xml >/dev/full"), 3);
     assert_says(err, "无法写入标准输出");
     assert_says(err, "磁盘已满");
     free(err);
-    ck_assert_int_eq(run(NULL, &err, "$FIVESTAR score --json samples/*.xml >/dev/full"), 3);
+    ck_assert_int_eq(tu_run_fmt(NULL, &err, "$FIVESTAR score --json samples/*.xml >/dev/full"), 3);
     assert_says(err, "无法写入标准输出");
     free(err);
-    ck_assert_int_eq(run(NULL, &err, "$FIVESTAR new >/dev/full"), 3);
+    ck_assert_int_eq(tu_run_fmt(NULL, &err, "$FIVESTAR new >/dev/full"), 3);
     assert_says(err, "无法写入标准输出");
     free(err);
     /* -o onto a full device: a copy of /dev/full in our folder, so that
      * a regression could never replace the real one. */
     if (getuid() == 0) {
-        st = run(NULL, &err, "mknod %s/full c 1 7 && $FIVESTAR new -o %s/full --force", dir, dir);
+        st = tu_run_fmt(NULL, &err, "mknod %s/full c 1 7 && $FIVESTAR new -o %s/full --force", dir, dir);
         ck_assert_int_eq(st, 3);
         assert_says(err, "/full: error:");
         assert_says(err, "磁盘已满");
-        ck_assert_int_eq(run(NULL, NULL, "test -c %s/full", dir), 0);
+        ck_assert_int_eq(tu_run_fmt(NULL, NULL, "test -c %s/full", dir), 0);
         free(err);
     }
     free(dir);
@@ -300,7 +283,7 @@ START_TEST(test_killed_midway)
 
     if (asprintf(&in, "%s/in", dir) < 0)
         abort();
-    ck_assert_int_eq(run(NULL, NULL, "mkdir %s && for i in $(seq -w 0 %d); do for s in samples/*.xml; do "
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "mkdir %s && for i in $(seq -w 0 %d); do for s in samples/*.xml; do "
                          "cp $s %s/d$i-$(basename $s); done; done", in, COPIES - 1, in), 0);
     for (size_t round = 0; round < sizeof delays_ms / sizeof *delays_ms; round++) {
         struct timespec ts = {0, delays_ms[round] * 1000000L};
@@ -339,13 +322,13 @@ START_TEST(test_killed_midway)
                 forms_seen += n;
                 free(name);
             }
-        ck_assert_int_eq(run(NULL, NULL,
+        ck_assert_int_eq(tu_run_fmt(NULL, NULL,
                              "for f in %s/*/*.pdf; do qpdf --check \"$f\" >/dev/null || exit 1; done; "
                              "for f in %s/*/*.docx; do /usr/bin/python3 -c 'import sys, zipfile; "
                              "sys.exit(zipfile.ZipFile(sys.argv[1]).testzip() is not None)' \"$f\" "
                              "|| exit 1; done", out, out), 0);
         /* The run after: completes every form, temporaries or not. */
-        ck_assert_int_eq(run(NULL, NULL, "$FIVESTAR render %s/*.xml -o %s", in, out), 0);
+        ck_assert_int_eq(tu_run_fmt(NULL, NULL, "$FIVESTAR render %s/*.xml -o %s", in, out), 0);
         for (int i = 0; i < COPIES; i++)
             for (size_t s = 0; s < NSAMPLES; s++) {
                 char *name;
@@ -376,7 +359,7 @@ static char *font_conf(const char *dir, const char *role, const char *path)
 
     if (asprintf(&conf, "%s/fonts.conf", dir) < 0)
         abort();
-    ck_assert_int_eq(run(NULL, NULL,
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL,
                          "sed -e '/^%s *=/d' fonts/fonts.conf > %s && echo '%s = %s' >> %s",
                          role, conf, role, path, conf), 0);
     return conf;
@@ -389,11 +372,11 @@ START_TEST(test_font_missing)
     char *dir = tu_tmpdir(), *conf = font_conf(dir, "song", "/nonexistent/fivestar/song.ttf");
     char *err;
 
-    ck_assert_int_eq(run(NULL, &err, "FIVESTAR_FONTS=%s $FIVESTAR render samples/mingli-2018.xml -o %s/o",
+    ck_assert_int_eq(tu_run_fmt(NULL, &err, "FIVESTAR_FONTS=%s $FIVESTAR render samples/mingli-2018.xml -o %s/o",
                          conf, dir), 3);
     assert_says(err, conf);
     assert_says(err, "/nonexistent/fivestar/song.ttf");
-    ck_assert_int_eq(run(NULL, NULL, "test ! -e %s/o/mingli-2018", dir), 0);
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "test ! -e %s/o/mingli-2018", dir), 0);
     free(err);
     free(conf);
     free(dir);
@@ -418,9 +401,9 @@ START_TEST(test_font_truncated)
 
             if (asprintf(&ttf, "%s/cut-%ld.ttf", dir, cuts[c]) < 0)
                 abort();
-            ck_assert_int_eq(run(NULL, NULL, "head -c %ld %s > %s", cuts[c], src, ttf), 0);
+            ck_assert_int_eq(tu_run_fmt(NULL, NULL, "head -c %ld %s > %s", cuts[c], src, ttf), 0);
             conf = font_conf(dir, "latin", ttf);
-            ck_assert_int_eq(run(NULL, &err, "rm -rf %s/o; FIVESTAR_FONTS=%s $FIVESTAR render "
+            ck_assert_int_eq(tu_run_fmt(NULL, &err, "rm -rf %s/o; FIVESTAR_FONTS=%s $FIVESTAR render "
                                  "samples/mingli-2018.xml -o %s/o --format %s",
                                  dir, conf, dir, formats[f]), 3);
             assert_says(err, ttf);
@@ -440,7 +423,7 @@ END_TEST
 /* A copy of templates/ in DIR/t with the shell command EDIT run in it. */
 static void templates_copy(const char *dir, const char *edit)
 {
-    ck_assert_int_eq(run(NULL, NULL, "cp -r templates %s/t && cd %s/t && %s", dir, dir, edit), 0);
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "cp -r templates %s/t && cd %s/t && %s", dir, dir, edit), 0);
 }
 
 /* templates/forms/ is missing: render exits 3 naming the forms file;
@@ -452,13 +435,13 @@ START_TEST(test_template_forms_missing)
     templates_copy(dir, "rm -r forms");
     if (asprintf(&expect, "%s/t/forms/dongguan-2018.xml", dir) < 0)
         abort();
-    ck_assert_int_eq(run(NULL, &err, "FIVESTAR_TEMPLATES=%s/t FIVESTAR_FONTS=fonts/fonts.conf "
+    ck_assert_int_eq(tu_run_fmt(NULL, &err, "FIVESTAR_TEMPLATES=%s/t FIVESTAR_FONTS=fonts/fonts.conf "
                          "$FIVESTAR render samples/mingli-2018.xml samples/hengtai-2018.xml -o %s/o",
                          dir, dir), 3);
     assert_says(err, expect);
-    ck_assert_int_eq(run(NULL, NULL, "test -z \"$(ls -A %s/o)\"", dir), 0);
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "test -z \"$(ls -A %s/o)\"", dir), 0);
     free(err);
-    ck_assert_int_eq(run(NULL, NULL, "FIVESTAR_TEMPLATES=%s/t $FIVESTAR validate samples/mingli-2018.xml",
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "FIVESTAR_TEMPLATES=%s/t $FIVESTAR validate samples/mingli-2018.xml",
                          dir), 0);
     free(expect);
     free(dir);
@@ -477,7 +460,7 @@ START_TEST(test_template_schema_missing)
         abort();
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
         char *err;
-        ck_assert_int_eq(run(NULL, &err, "D=%s; FIVESTAR_TEMPLATES=$D/t FIVESTAR_FONTS=fonts/fonts.conf "
+        ck_assert_int_eq(tu_run_fmt(NULL, &err, "D=%s; FIVESTAR_TEMPLATES=$D/t FIVESTAR_FONTS=fonts/fonts.conf "
                              "$FIVESTAR %s samples/mingli-2018.xml", dir, cmds[i]), 3);
         assert_says(err, expect);
         ck_assert_msg(!strstr(err, "samples/mingli-2018.xml:"), "the dossier was blamed:\n%s", err);
@@ -502,14 +485,14 @@ START_TEST(test_rubric_not_adding_up)
         abort();
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
         char *err;
-        ck_assert_int_eq(run(NULL, &err, "D=%s; FIVESTAR_TEMPLATES=$D/t FIVESTAR_FONTS=fonts/fonts.conf "
+        ck_assert_int_eq(tu_run_fmt(NULL, &err, "D=%s; FIVESTAR_TEMPLATES=$D/t FIVESTAR_FONTS=fonts/fonts.conf "
                              "$FIVESTAR %s samples/mingli-2018.xml samples/hengtai-2018.xml",
                              dir, cmds[i]), 3);
         assert_says(err, expect);
         assert_says(err, "“一、班子建设”各项分值之和为 21，与该部分分值 20 不符");
         free(err);
     }
-    ck_assert_int_eq(run(NULL, NULL, "test ! -e %s/o/mingli-2018 && test ! -e %s/o/hengtai-2018", dir, dir), 0);
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "test ! -e %s/o/mingli-2018 && test ! -e %s/o/hengtai-2018", dir, dir), 0);
     free(expect);
     free(dir);
 }
@@ -529,10 +512,10 @@ START_TEST(test_bad_encoding)
     if (asprintf(&path, "%s/bad-encoding.xml", dir) < 0 ||
         asprintf(&expect, "%s:4: error: 文件编码无法识别", path) < 0)
         abort();
-    ck_assert_int_eq(run(NULL, NULL, "printf '<?xml version=\"1.0\" encoding=\"GB18030\"?>\\n"
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "printf '<?xml version=\"1.0\" encoding=\"GB18030\"?>\\n"
                          "<dossier format=\"1\" year=\"2018\">\\n  <organization>\\n"
                          "    <name>\\377\\377\\377\\377</name>\\n' > %s", path), 0);
-    ck_assert_int_eq(run(NULL, &err, "$FIVESTAR validate %s", path), 1);
+    ck_assert_int_eq(tu_run_fmt(NULL, &err, "$FIVESTAR validate %s", path), 1);
     assert_says(err, expect);
     ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "more than one line:\n%s", err);
     free(err);

@@ -66,19 +66,6 @@ static void assert_rendered(void)
     free(path);
 }
 
-/* A copy of S without white space (malloc'd). */
-static char *squeeze(const char *s)
-{
-    char *t = malloc(strlen(s) + 1);
-    size_t k = 0;
-
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\n' && *s != '\t' && *s != '\r' && *s != '\f')
-            t[k++] = *s;
-    t[k] = '\0';
-    return t;
-}
-
 /* Occurrences of NEEDLE in HAY. */
 static int count(const char *hay, const char *needle)
 {
@@ -87,21 +74,6 @@ static int count(const char *hay, const char *needle)
     for (const char *p = strstr(hay, needle); p; p = strstr(p + strlen(needle), needle))
         n++;
     return n;
-}
-
-/* The text of PDF in content order (pdftotext -raw), white space removed
- * (labels wrap over lines). */
-static char *pdf_text(const char *pdf)
-{
-    char *cmd, *out, *t;
-
-    if (asprintf(&cmd, "pdftotext -raw '%s' -", pdf) < 0)
-        abort();
-    ck_assert_int_eq(tu_run(cmd, &out, NULL), 0);
-    t = squeeze(out);
-    free(out);
-    free(cmd);
-    return t;
 }
 
 /* Fails unless TEXT holds every label of chart C. */
@@ -166,7 +138,7 @@ START_TEST(test_pdf_labels)
     assert_rendered();
     for (int c = 0; c < NCHARTS; c++)
         for (int v = 0; v < NVARIANTS; v++) {
-            char *pdf = out_path(rendered, c, v, "pdf"), *text = pdf_text(pdf);
+            char *pdf = out_path(rendered, c, v, "pdf"), *text = tu_pdf_text(pdf, 1);
 
             assert_labels(text, c, pdf);
             if (v == 0) {       /* exactly the arrows' labels, nothing else */
@@ -371,7 +343,7 @@ START_TEST(test_docx_libreoffice)
             ck_assert_int_ge(atoi(out), 1);
             free(out);
             free(cmd);
-            text = pdf_text(lo);
+            text = tu_pdf_text(lo, 1);
             assert_labels(text, c, lo);
             free(text);
             /* every character of our PDF has a real glyph in LibreOffice's */
@@ -453,7 +425,7 @@ START_TEST(test_marked_example)
     ck_assert_uint_ge(n, 3);
     ck_assert_ptr_nonnull(memmem(dates.s, dates.len, "2018年4月25日", strlen("2018年4月25日") + 1));
     pdf = out_path(rendered, 0, 1, "pdf");
-    text = pdf_text(pdf);
+    text = tu_pdf_text(pdf, 1);
     assert_marked(text, &dates, n, pdf);
     ck_assert_ptr_nonnull(strstr(text, "中共东莞市明理律师事务所支部委员会（截至2018年5月11日）"));
     free(text);
@@ -468,7 +440,7 @@ START_TEST(test_marked_example)
 
     /* 附件5 for the same dossier: it has no annual cycle yet */
     pdf = out_path(rendered, 1, 1, "pdf");
-    text = pdf_text(pdf);
+    text = tu_pdf_text(pdf, 1);
     ck_assert_ptr_nonnull(strstr(text, "档案中尚无本流程图的记录"));
     free(text);
     free(pdf);
@@ -478,7 +450,7 @@ START_TEST(test_marked_example)
     n = example_dates(1, dossiers[2], &dates);
     ck_assert_uint_ge(n, 5);
     pdf = out_path(rendered, 1, 2, "pdf");
-    text = pdf_text(pdf);
+    text = tu_pdf_text(pdf, 1);
     assert_marked(text, &dates, n, pdf);
     ck_assert_ptr_nonnull(strstr(text, "未通过"));
     free(text);

@@ -7,6 +7,8 @@
  * the sample PDF is also written to that path.  Exit status 1 when a test
  * fails.
  */
+#include "testutil.h"
+
 #include "fs-font.h"
 #include "fs-pdf-font.h"
 
@@ -103,49 +105,6 @@ static void write_text(const char *path, const char *text)
     ck_assert_ptr_nonnull(f);
     fputs(text, f);
     ck_assert_int_eq(fclose(f), 0);
-}
-
-/* Reads a whole file (malloc'd, NUL-terminated); *LEN gets the size. */
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    fs_buf b = {0};
-    char chunk[65536];
-    size_t n;
-
-    if (!f)
-        return NULL;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        fs_buf_add(&b, chunk, n);
-    fclose(f);
-    if (!b.s)
-        fs_buf_add(&b, "", 0);
-    if (len)
-        *len = b.len;
-    return b.s;
-}
-
-/* Runs the shell command CMD with stdout and stderr captured into
- * malloc'd strings; returns the exit status (-1 when it did not exit). */
-static int run(const char *cmd, const char *tmpdir, char **out, char **err)
-{
-    char *o = fs_printf("%s/run.out", tmpdir);
-    char *e = fs_printf("%s/run.err", tmpdir);
-    char *full = fs_printf("%s >'%s' 2>'%s'", cmd, o, e);
-    int st = system(full);
-
-    *out = read_all(o, NULL);
-    *err = read_all(e, NULL);
-    unlink(o);
-    unlink(e);
-    free(o);
-    free(e);
-    free(full);
-    if (!*out)
-        *out = fs_strdup("");
-    if (!*err)
-        *err = fs_strdup("");
-    return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* Does DIAGS hold an error whose message contains NEEDLE?  Returns its
@@ -660,8 +619,8 @@ START_TEST(test_pdf)
     ck_assert_str_eq(kai, "\xC4\x80");
 
     /* Two runs give the same bytes. */
-    b1 = read_all(pdf1, &l1);
-    b2 = read_all(pdf2, &l2);
+    b1 = tu_read(pdf1, &l1);
+    b2 = tu_read(pdf2, &l2);
     ck_assert_ptr_nonnull(b1);
     ck_assert_ptr_nonnull(b2);
     ck_assert_uint_eq(l1, l2);
@@ -679,7 +638,7 @@ START_TEST(test_pdf)
 
     /* pdffonts: every font embedded, subset, with ToUnicode. */
     cmd = fs_printf("pdffonts '%s'", pdf1);
-    ck_assert_int_eq(run(cmd, dir, &out, &err), 0);
+    ck_assert_int_eq(tu_run(cmd, &out, &err), 0);
     ck_assert_str_eq(err, "");
     {
         char *line = out, *nl;
@@ -715,7 +674,7 @@ START_TEST(test_pdf)
 
     /* pdftotext: the text comes back, 𠮷 included, without warnings. */
     cmd = fs_printf("pdftotext -enc UTF-8 '%s' -", pdf1);
-    ck_assert_int_eq(run(cmd, dir, &out, &err), 0);
+    ck_assert_int_eq(tu_run(cmd, &out, &err), 0);
     ck_assert_msg(err[0] == 0, "pdftotext stderr: %s", err);
     ck_assert_msg(strstr(out, "中文ABC") != NULL, "text: %s", out);
     ck_assert_msg(strstr(out, "堃") != NULL, "text: %s", out);
@@ -728,7 +687,7 @@ START_TEST(test_pdf)
 
     /* qpdf --check passes. */
     cmd = fs_printf("qpdf --check '%s'", pdf1);
-    ck_assert_int_eq(run(cmd, dir, &out, &err), 0);
+    ck_assert_int_eq(tu_run(cmd, &out, &err), 0);
     ck_assert_msg(strstr(out, "No syntax or stream encoding errors") != NULL,
                   "qpdf: %s %s", out, err);
     free(cmd);
@@ -738,11 +697,11 @@ START_TEST(test_pdf)
     /* The ToUnicode CMaps are bfchar from the stand-ins, in code point
      * order (song: 〓 U+3013, 中, 文), with a surrogate pair for 𠮷. */
     cmd = fs_printf("qpdf --qdf --object-streams=disable '%s' '%s'", pdf1, qdf);
-    ck_assert_int_eq(run(cmd, dir, &out, &err), 0);
+    ck_assert_int_eq(tu_run(cmd, &out, &err), 0);
     free(cmd);
     free(out);
     free(err);
-    b1 = read_all(qdf, &l1);
+    b1 = tu_read(qdf, &l1);
     ck_assert_ptr_nonnull(b1);
     ck_assert(strstr(b1, "begincidrange") == NULL);
     ck_assert(strstr(b1, "/CMapType 2 def") != NULL);

@@ -27,13 +27,6 @@ static char *diags_text(fs_diags *diags)
     return text;
 }
 
-/* The bytes of PATH, which must exist, in *DATA (malloc'd) / *LEN. */
-static void read_file(const char *path, char **data, size_t *len)
-{
-    *data = tu_read(path, len);
-    ck_assert_msg(*data != NULL, "cannot read %s", path);
-}
-
 /* A sample with warnings, loaded from its file and from its bytes under
  * the same name: the same diagnostics, the same score line, the same
  * fields. */
@@ -52,7 +45,7 @@ START_TEST(memory_equals_file)
         fs_dossier *a = fs_lib_load(lib, samples[i], &d1, &e1);
         fs_dossier *b;
 
-        read_file(samples[i], &data, &len);
+        data = tu_read_ok(samples[i], &len);
         b = fs_lib_load_memory(lib, samples[i], data, len, &d2, &e2);
         ck_assert_int_eq(e1, FS_OK);
         ck_assert_int_eq(e2, FS_OK);
@@ -107,7 +100,7 @@ START_TEST(bad_dossier_diagnostics_as_data)
     long line;
     int found = 0;
 
-    read_file(SAMPLE, &data, &len);
+    data = tu_read_ok(SAMPLE, &len);
     bad = tu_replace(data, "points=\"", "points=\"99");
     line = tu_line_of(bad, "points=\"99");
     ck_assert_ptr_null(fs_lib_load_memory(lib, "编辑中.xml", bad, strlen(bad), &d1, &err));
@@ -159,7 +152,7 @@ static void same_bytes(const unsigned char *p, size_t n, const char *path)
     char *file;
     size_t len;
 
-    read_file(path, &file, &len);
+    file = tu_read_ok(path, &len);
     ck_assert_msg(len == n && memcmp(file, p, n) == 0,
                   "%s: %zu bytes on disk, %zu in memory", path, len, n);
     free(file);
@@ -178,7 +171,7 @@ START_TEST(render_to_memory_equals_render)
     if (asprintf(&cmd, "$FIVESTAR render " SAMPLE " -o %s/r --jobs 1", work) < 0)
         abort();
     ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
-    read_file(SAMPLE, &data, &len);
+    data = tu_read_ok(SAMPLE, &len);
     d = fs_lib_load_memory(lib, SAMPLE, data, len, &diags, &err);
     ck_assert_ptr_nonnull(d);
     for (size_t i = 0; i < fs_forms_table_count(); i++) {
@@ -241,7 +234,7 @@ START_TEST(flowchart_marked_from_memory)
     fs_error err;
     fs_dossier *d;
 
-    read_file("samples/songshan-revoked-2018.xml", &data, &len);
+    data = tu_read_ok("samples/songshan-revoked-2018.xml", &len);
     d = fs_lib_load_memory(lib, "samples/songshan-revoked-2018.xml", data, len, &diags, &err);
     ck_assert_ptr_nonnull(d);
     for (size_t c = 0; c < 2; c++)
@@ -353,7 +346,7 @@ START_TEST(archive_write_and_verify)
     ck_assert(sum.written);
     ck_assert_uint_eq(sum.dossiers, 2);
     ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
-    read_file(lib_zip, &data, &len);
+    data = tu_read_ok(lib_zip, &len);
     same_bytes((const unsigned char *)data, len, cli_zip);
     ck_assert_int_eq(fs_archive_verify(lib_zip, &info, &diags), FS_OK);
     ck_assert_uint_eq(info.members, sum.members - 1);

@@ -15,24 +15,6 @@
 
 static char *work;      /* a fresh folder; $ROOT is the project's root */
 
-/* Runs the shell command made from FMT; returns its exit status and, when
- * OUT / ERR are not NULL, what it printed (malloc'd). */
-__attribute__((format(printf, 3, 4)))
-static int run(char **out, char **err, const char *fmt, ...)
-{
-    va_list ap;
-    char *cmd;
-    int st;
-
-    va_start(ap, fmt);
-    if (vasprintf(&cmd, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    st = tu_run(cmd, out, err);
-    free(cmd);
-    return st;
-}
-
 /* Two dossiers named x.xml in two folders, rendered five times with two
  * workers and once with one: each organisation in its own folder (x/ is
  * the first's, x-2/ the second's, byte for byte what each gives alone),
@@ -42,22 +24,22 @@ START_TEST(same_file_names_keep_apart)
 {
     char *o1 = NULL, *e1 = NULL;
 
-    ck_assert_int_eq(run(NULL, NULL, "cd %s && mkdir -p a b && cp $ROOT/samples/minimal-2018.xml a/x.xml && "
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "cd %s && mkdir -p a b && cp $ROOT/samples/minimal-2018.xml a/x.xml && "
                                      "cp $ROOT/samples/mingli-2018.xml b/x.xml && "
                                      "$FIVESTAR render a/x.xml -o alone-a --jobs 1 && "
                                      "$FIVESTAR render b/x.xml -o alone-b --jobs 1", work), 0);
-    ck_assert_int_eq(run(&o1, &e1, "cd %s && $FIVESTAR render a/x.xml b/x.xml -o one --jobs 1", work), 0);
+    ck_assert_int_eq(tu_run_fmt(&o1, &e1, "cd %s && $FIVESTAR render a/x.xml b/x.xml -o one --jobs 1", work), 0);
     ck_assert_msg(strstr(e1, "b/x.xml: warning: 与 a/x.xml 同名") && strstr(e1, "“x-2”"), "%s", e1);
-    ck_assert_int_eq(run(NULL, NULL, "cd %s && diff -r alone-a/x one/x && diff -r alone-b/x one/x-2 && "
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "cd %s && diff -r alone-a/x one/x && diff -r alone-b/x one/x-2 && "
                                      "test $(ls one | wc -l) = 2", work), 0);
     for (int round = 0; round < 5; round++) {
         char *o2 = NULL, *e2 = NULL;
 
-        ck_assert_int_eq(run(&o2, &e2, "cd %s && rm -rf two && $FIVESTAR render a/x.xml b/x.xml -o two --jobs 2 "
+        ck_assert_int_eq(tu_run_fmt(&o2, &e2, "cd %s && rm -rf two && $FIVESTAR render a/x.xml b/x.xml -o two --jobs 2 "
                                        "| sed s/two/one/", work), 0);
         ck_assert_str_eq(o1, o2);
         ck_assert_str_eq(e1, e2);
-        ck_assert_int_eq(run(NULL, NULL, "cd %s && diff -r one two", work), 0);
+        ck_assert_int_eq(tu_run_fmt(NULL, NULL, "cd %s && diff -r one two", work), 0);
         free(o2), free(e2);
     }
     free(o1), free(e1);
@@ -70,14 +52,14 @@ START_TEST(hostile_names_stay_inside)
 {
     char *err = NULL;
 
-    ck_assert_int_eq(run(NULL, &err, "cd %s && mkdir -p h/in h/top && for n in ...xml ..xml .xml; do "
+    ck_assert_int_eq(tu_run_fmt(NULL, &err, "cd %s && mkdir -p h/in h/top && for n in ...xml ..xml .xml; do "
                                      "cp $ROOT/samples/minimal-2018.xml h/in/$n; done && "
                                      "$FIVESTAR render h/in/...xml h/in/..xml h/in/.xml -o h/top/o --jobs 2",
                          work), 0);
     ck_assert_msg(strstr(err, "文件夹名改为“档案”"), "%s", err);
     /* Nothing but the output folder beside it, nothing loose inside it,
      * three visible folders of four forms each. */
-    ck_assert_int_eq(run(NULL, NULL, "cd %s/h/top && test \"$(ls -A)\" = o && "
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "cd %s/h/top && test \"$(ls -A)\" = o && "
                                      "test -z \"$(find o -mindepth 1 -maxdepth 1 ! -type d)\" && "
                                      "test -z \"$(find o -mindepth 1 -name '.*')\" && "
                                      "test $(find o -mindepth 1 -maxdepth 1 -type d | wc -l) = 3 && "
@@ -92,15 +74,15 @@ START_TEST(archive_members_stay_inside)
 {
     char *out = NULL;
 
-    ck_assert_int_eq(run(NULL, NULL, "cd %s && mkdir -p z && cp $ROOT/samples/minimal-2018.xml z/...xml && "
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "cd %s && mkdir -p z && cp $ROOT/samples/minimal-2018.xml z/...xml && "
                                      "$FIVESTAR archive z/...xml $ROOT/samples/mingli-2018.xml -o z/a.zip",
                          work), 0);
-    ck_assert_int_eq(run(&out, NULL, "cd %s && python3 -c 'import sys, zipfile; "
+    ck_assert_int_eq(tu_run_fmt(&out, NULL, "cd %s && python3 -c 'import sys, zipfile; "
                                      "print(\"\\n\".join(zipfile.ZipFile(sys.argv[1]).namelist()))' z/a.zip",
                          work), 0);
     ck_assert_msg(strstr(out, "档案/评定标准.pdf\n") && strstr(out, "档案/档案.xml\n"), "%s", out);
     ck_assert_msg(!strstr(out, "..") && !strstr(out, "./") && out[0] != '/', "%s", out);
-    ck_assert_int_eq(run(NULL, NULL, "cd %s && $FIVESTAR archive --verify z/a.zip", work), 0);
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "cd %s && $FIVESTAR archive --verify z/a.zip", work), 0);
     free(out);
 }
 END_TEST
@@ -114,7 +96,7 @@ START_TEST(verify_refuses_climbing_members)
 
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char *err = NULL;
-        int st = run(NULL, &err, "cd %s && python3 - '%s' <<'EOF'\n"
+        int st = tu_run_fmt(NULL, &err, "cd %s && python3 - '%s' <<'EOF'\n"
                      "import hashlib, json, sys, zipfile\n"
                      "name, data = sys.argv[1], b'payload'\n"
                      "m = {'format': 'fivestar-archive 1', 'members': [{'name': name, 'size': len(data),\n"
@@ -143,7 +125,7 @@ START_TEST(full_disk_all_or_nothing)
         printf("full_disk_all_or_nothing: skipped (needs root for a tmpfs)\n");
         return;
     }
-    st = run(&out, NULL,
+    st = tu_run_fmt(&out, NULL,
              "cd %s && mkdir -p full/old full/new full/m && "
              "$FIVESTAR render $ROOT/samples/minimal-2018.xml -o full/old --jobs 1 >/dev/null 2>&1 && "
              "$FIVESTAR render $ROOT/samples/hengtai-2018.xml -o full/new --jobs 1 >/dev/null 2>&1 && "
@@ -181,7 +163,7 @@ START_TEST(signals_stop_cleanly)
     char *ref = NULL;
     int stopped = 0;
 
-    ck_assert_int_eq(run(NULL, NULL, "cd %s && mkdir -p sig/in && for i in $(seq 10); do "
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "cd %s && mkdir -p sig/in && for i in $(seq 10); do "
                                      "for s in $ROOT/samples/*.xml; do cp $s sig/in/d$i-$(basename $s); done; done && "
                                      "$FIVESTAR render $ROOT/samples/*.xml -o sig/ref --jobs 2 >/dev/null 2>&1",
                          work), 0);
@@ -190,7 +172,7 @@ START_TEST(signals_stop_cleanly)
         int sig = round % 2 ? SIGTERM : SIGINT, group = round % 3 == 0;
         long ms = 300 + rand() % 1700;
         char *err = NULL;
-        int st = run(NULL, &err,
+        int st = tu_run_fmt(NULL, &err,
                      "cd %s && rm -rf sig/out && mkdir -p sig/out || exit 99; "
                      "setsid $FIVESTAR render sig/in/*.xml -o sig/out --jobs 2 >/dev/null 2>sig/err & pid=$!; "
                      "sleep %ld.%03ld; kill -%d %s$pid; wait $pid; st=$?; cat sig/err >&2; exit $st",
@@ -203,11 +185,11 @@ START_TEST(signals_stop_cleanly)
         stopped++;
         ck_assert_msg(st == 128 + sig, "round %d: exit %d\n%s", round, st, err);
         ck_assert_msg(strstr(err, "已中断"), "round %d: %s", round, err);
-        ck_assert_int_eq(run(&ref, NULL, "cd %s && find sig/out -name '*fstmp*'", work), 0);
+        ck_assert_int_eq(tu_run_fmt(&ref, NULL, "cd %s && find sig/out -name '*fstmp*'", work), 0);
         ck_assert_msg(!*ref, "round %d: temporaries left: %s", round, ref);
         free(ref);
         /* Every dossier: nothing, or its four forms as the reference. */
-        ck_assert_int_eq(run(&ref, NULL, "cd %s/sig/out && for d in *; do [ -d \"$d\" ] || continue; "
+        ck_assert_int_eq(tu_run_fmt(&ref, NULL, "cd %s/sig/out && for d in *; do [ -d \"$d\" ] || continue; "
                                          "n=$(ls $d | wc -l); s=${d#d*-}; [ $n = 0 ] && continue; "
                                          "[ $n = 4 ] || echo \"$d: $n files\"; "
                                          "for f in $d/*; do cmp -s $f ../ref/$s/$(basename $f) || echo \"$f differs\"; "
@@ -228,15 +210,15 @@ START_TEST(file_size_limit_is_a_write_error)
     char *err = NULL, *left = NULL;
 
     /* bash: ulimit -f counts KiB. */
-    ck_assert_int_eq(run(NULL, &err, "cd %s && mkdir -p fsz && bash -c 'ulimit -f 200; "
+    ck_assert_int_eq(tu_run_fmt(NULL, &err, "cd %s && mkdir -p fsz && bash -c 'ulimit -f 200; "
                                      "exec $FIVESTAR render $ROOT/samples/hengtai-2018.xml -o fsz/o --jobs 1'",
                          work), 3);
     ck_assert_msg(strstr(err, ": error: "), "%s", err);
     free(err);
-    ck_assert_int_eq(run(NULL, &err, "cd %s && bash -c 'ulimit -f 600; exec $FIVESTAR archive "
+    ck_assert_int_eq(tu_run_fmt(NULL, &err, "cd %s && bash -c 'ulimit -f 600; exec $FIVESTAR archive "
                                      "$ROOT/samples/*.xml -o fsz/a.zip'", work), 3);
     ck_assert_msg(strstr(err, "fsz/a.zip: error: "), "%s", err);
-    ck_assert_int_eq(run(&left, NULL, "cd %s/fsz && find . -name '*fstmp*' -o -name 'a.zip*'", work), 0);
+    ck_assert_int_eq(tu_run_fmt(&left, NULL, "cd %s/fsz && find . -name '*fstmp*' -o -name 'a.zip*'", work), 0);
     ck_assert_msg(!*left, "left behind: %s", left);
     free(err), free(left);
 }
@@ -253,13 +235,13 @@ START_TEST(killed_runs_temporaries_swept)
     if (gone == 0)
         _exit(0);
     waitpid(gone, NULL, 0);
-    ck_assert_int_eq(run(NULL, NULL, "cd %s && mkdir -p sw/o/minimal-2018 && "
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "cd %s && mkdir -p sw/o/minimal-2018 && "
                                      "echo partial > sw/o/minimal-2018/评定标准.pdf.fstmp-%ld-AbC123 && "
                                      "echo partial > sw/o/minimal-2018/申报表.docx.fstmp-%ld-XyZ789",
                          work, (long)gone, (long)getpid()), 0);
-    ck_assert_int_eq(run(NULL, &err, "cd %s && $FIVESTAR render $ROOT/samples/minimal-2018.xml -o sw/o", work), 0);
+    ck_assert_int_eq(tu_run_fmt(NULL, &err, "cd %s && $FIVESTAR render $ROOT/samples/minimal-2018.xml -o sw/o", work), 0);
     ck_assert_msg(strstr(err, "评定标准.pdf.fstmp-") && strstr(err, "临时文件"), "%s", err);
-    ck_assert_int_eq(run(&left, NULL, "cd %s/sw/o/minimal-2018 && ls", work), 0);
+    ck_assert_int_eq(tu_run_fmt(&left, NULL, "cd %s/sw/o/minimal-2018 && ls", work), 0);
     ck_assert_msg(!strstr(left, "评定标准.pdf.fstmp-"), "%s", left);
     ck_assert_msg(strstr(left, "申报表.docx.fstmp-"), "%s", left);
     free(err), free(left);

@@ -159,7 +159,7 @@ static char *page_text(const char *pdf, int page, int layout)
 
 /* S without white space (ASCII and U+3000) and without page numbers
  * "—N—" on lines of their own; malloc'd. */
-static char *squeeze(const char *s)
+static char *body_text(const char *s)
 {
     fs_buf b = {0};
 
@@ -414,14 +414,14 @@ START_TEST(test_long_paragraph)
     ck_assert_msg(pages == 3, "%s: %d pages", path, pages);
     fs_buf_adds(&got, "");
     for (int i = 1; i <= pages; i++) {
-        char *t = page_text(path, i, 0), *s = squeeze(t);
+        char *t = page_text(path, i, 0), *s = body_text(t);
 
         ck_assert_msg(strlen(s) > 1000, "page %d nearly empty", i);
         fs_buf_adds(&got, s);
         free(s);
         free(t);
     }
-    want = squeeze(text);
+    want = body_text(text);
     ck_assert_msg(strcmp(got.s, want) == 0, "%s: text differs", path);
 
     /* Every page A4. */
@@ -575,7 +575,7 @@ START_TEST(test_long_cell)
     ck_assert_int_ge(pages, 5);
     fs_buf_adds(&got, "");
     for (int pg = 1; pg <= pages; pg++) {
-        char *pt = page_text(path, pg, 0), *s = squeeze(pt);
+        char *pt = page_text(path, pg, 0), *s = body_text(pt);
 
         ck_assert_msg(strstr(s, "班子建设情况") != NULL, "page %d lacks the label", pg);
         remove_all(s, "班子建设情况");
@@ -592,7 +592,7 @@ START_TEST(test_long_cell)
         free(s);
         free(pt);
     }
-    want = squeeze(text);
+    want = body_text(text);
     ck_assert_msg(strcmp(got.s, want) == 0, "%s: narrative text differs", path);
     free(want);
     fs_buf_free(&got);

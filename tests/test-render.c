@@ -40,14 +40,9 @@ static void render_samples(void)
  * error. */
 static char *pdf_text(const char *pdf, char **err)
 {
-    char *cmd, *out, *t;
+    char *out = tu_pdftotext(pdf, err), *t;
     size_t k = 0;
 
-    /* -raw keeps the content stream's order: each cell's lines together. */
-    if (asprintf(&cmd, "pdftotext -raw '%s' -", pdf) < 0)
-        abort();
-    ck_assert_int_eq(tu_run(cmd, &out, err), 0);
-    free(cmd);
     t = malloc(strlen(out) + 1);
     for (const char *p = out; *p; p++) {
         const char *eol = strchr(p, '\n');
@@ -65,21 +60,9 @@ static char *pdf_text(const char *pdf, char **err)
     return t;
 }
 
-static char *squeeze(const char *s)
-{
-    char *t = malloc(strlen(s) + 1);
-    size_t k = 0;
-
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\n' && *s != '\t')
-            t[k++] = *s;
-    t[k] = '\0';
-    return t;
-}
-
 static void assert_contains(const char *hay, const char *needle, const char *what)
 {
-    char *n = squeeze(needle);
+    char *n = tu_squeeze(needle, 0);
     ck_assert_msg(strstr(hay, n) != NULL, "%s: \"%s\" not in the PDF's text", what, needle);
     free(n);
 }
@@ -97,7 +80,7 @@ static int page_gap(const char *from, const char *to)
  * another in the text, with nothing between them but page breaks. */
 static void assert_flows(const char *hay, const char *needle, const char *what)
 {
-    char *n = squeeze(needle);
+    char *n = tu_squeeze(needle, 0);
     const char *p = n, *at = strstr(hay, n);
     int first = 1;
 
@@ -332,7 +315,7 @@ START_TEST(test_running_head)
             free(cmd);
             ck_assert_msg(!strstr(p1, "（续）"), "%s: page 1 has a running head", pdf);
             if (*p2) {
-                char *sq = squeeze(p2);
+                char *sq = tu_squeeze(p2, 0);
 
                 drop_ideographic_spaces(sq);
                 ck_assert_msg(strstr(sq, head), "%s: page 2 lacks \"%s\"", pdf, head);

@@ -16,10 +16,7 @@ static char auth[256];          /* "Authorization: Bearer TOKEN\r\n" */
 
 static char *path_in(const char *name)
 {
-    char *p;
-    if (asprintf(&p, "%s/%s", dir, name) < 0)
-        abort();
-    return p;
+    return tu_path(dir, name);
 }
 
 /* A fresh copy of samples/ served for each test. */

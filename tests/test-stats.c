@@ -30,42 +30,7 @@ static char *work;
 
 static char *path_in(const char *name)
 {
-    char *p;
-    if (asprintf(&p, "%s/%s", work, name) < 0)
-        abort();
-    return p;
-}
-
-/* Text of PDF with all white space removed, pages kept apart by \f. */
-static char *pdf_text(const char *pdf)
-{
-    char *cmd, *out, *t;
-    size_t k = 0;
-
-    if (asprintf(&cmd, "pdftotext -raw '%s' -", pdf) < 0)
-        abort();
-    ck_assert_int_eq(tu_run(cmd, &out, NULL), 0);
-    free(cmd);
-    t = malloc(strlen(out) + 1);
-    for (const char *p = out; *p; p++)
-        if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\r')
-            t[k++] = *p;
-    t[k] = '\0';
-    free(out);
-    return t;
-}
-
-/* S without white space (malloc'd). */
-static char *squeeze(const char *s)
-{
-    char *t = malloc(strlen(s) + 1);
-    size_t k = 0;
-
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\n' && *s != '\t')
-            t[k++] = *s;
-    t[k] = '\0';
-    return t;
+    return tu_path(work, name);
 }
 
 /* What the 统计表 of a set of dossiers must say, computed here. */
@@ -198,12 +163,12 @@ static void files_free(char **v, size_t n)
  * on every page, landscape pages, the summary. */
 static void check_pdf(const char *pdf, const expect *e)
 {
-    char *text = pdf_text(pdf), *l1, *l2, *s1, *s2, *cmd, *info;
+    char *text = tu_pdf_text(pdf, 0), *l1, *l2, *s1, *s2, *cmd, *info;
     const char *at = text;
     size_t pages = 0, continued = 0;
 
     for (size_t i = 0; i < e->n; i++) {
-        char *name = squeeze(e->names[i]);
+        char *name = tu_squeeze(e->names[i], 0);
         const char *p = strstr(at, name);
         ck_assert_msg(p != NULL, "%s: \"%s\" missing or out of order (town %s)", pdf,
                       e->names[i], e->towns[i]);
@@ -223,8 +188,8 @@ static void check_pdf(const char *pdf, const expect *e)
         free(h);
     }
     summary_lines(e, &l1, &l2);
-    s1 = squeeze(l1);
-    s2 = squeeze(l2);
+    s1 = tu_squeeze(l1, 0);
+    s2 = tu_squeeze(l2, 0);
     ck_assert_msg(strstr(text, s1) != NULL, "%s: summary \"%s\" missing", pdf, l1);
     ck_assert_msg(strstr(text, s2) != NULL, "%s: summary \"%s\" missing", pdf, l2);
     /* Every page has the header row, but a last page with only the
@@ -424,7 +389,7 @@ START_TEST(skip_invalid)
     ck_assert_msg(strstr(err, "bad.xml: warning: 此档案未列入统计表"), "%s", err);
     if (asprintf(&pdf, "%s/t.pdf", dir) < 0)
         abort();
-    text = pdf_text(pdf);
+    text = tu_pdf_text(pdf, 0);
     ck_assert_msg(strstr(text, "共6个党组织"), "%s", text);
     free(text);
     free(pdf);

@@ -21,30 +21,12 @@
 #include <limits.h>
 #include <stdarg.h>
 
-/* Runs the shell command made from FMT, capturing stdout and stderr in
- * *OUT and *ERR (may be NULL); returns the exit status. */
-__attribute__((format(printf, 3, 4)))
-static int run(char **out, char **err, const char *fmt, ...)
-{
-    va_list ap;
-    char *cmd;
-    int st;
-
-    va_start(ap, fmt);
-    if (vasprintf(&cmd, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    st = tu_run(cmd, out, err);
-    free(cmd);
-    return st;
-}
-
 /* The text of the PDF at PATH without any white space (malloc'd). */
 static char *pdf_words(const char *path)
 {
     char *out;
 
-    ck_assert_int_eq(run(&out, NULL, "pdftotext -enc UTF-8 '%s' - | tr -d ' \\n\\f\\r\\t'",
+    ck_assert_int_eq(tu_run_fmt(&out, NULL, "pdftotext -enc UTF-8 '%s' - | tr -d ' \\n\\f\\r\\t'",
                          path), 0);
     return out;
 }
@@ -88,7 +70,7 @@ START_TEST(test_second_set)
     /* templates/ copied alone (no fonts/ beside it); the set shifan-2025:
      * 东莞市 → 示范市 everywhere, the label 党员人数 → 党员数量, the box
      * 工委审核 → 市委审核 whose stage committee-review becomes city-review */
-    st = run(NULL, &err,
+    st = tu_run_fmt(NULL, &err,
              "set -e; cp -r templates '%s/templates'; cd '%s/templates';"
              "sed 's/id=\"dongguan-2018\"/id=\"shifan-2025\"/; s/东莞市/示范市/g'"
              " rubrics/dongguan-2018.xml > rubrics/shifan-2025.xml;"
@@ -114,13 +96,13 @@ START_TEST(test_second_set)
         abort();
 
     /* validate: both dossiers, each against its own set */
-    st = run(&out, &err, "%s $FIVESTAR validate d/new.xml d/dg.xml", env);
+    st = tu_run_fmt(&out, &err, "%s $FIVESTAR validate d/new.xml d/dg.xml", env);
     ck_assert_msg(st == 0, "validate: %s%s", out, err);
     free(out);
     free(err);
 
     /* the new set no longer has committee-review: refused, naming the new */
-    st = run(&out, &err, "%s $FIVESTAR validate d/old.xml", env);
+    st = tu_run_fmt(&out, &err, "%s $FIVESTAR validate d/old.xml", env);
     ck_assert_int_eq(st, 1);
     ck_assert_msg(strstr(err, "stage=\"committee-review\" 不是评定标准 shifan-2025") &&
                   strstr(err, "city-review（市委审核）"), "%s", err);
@@ -128,7 +110,7 @@ START_TEST(test_second_set)
     free(err);
 
     /* two sets and a dossier that names none: the clerk must say which */
-    st = run(&out, &err, "%s $FIVESTAR validate d/none.xml", env);
+    st = tu_run_fmt(&out, &err, "%s $FIVESTAR validate d/none.xml", env);
     ck_assert_int_eq(st, 1);
     ck_assert_msg(strstr(err, "未写明评定标准") && strstr(err, "dongguan-2018、shifan-2025"),
                   "%s", err);
@@ -136,7 +118,7 @@ START_TEST(test_second_set)
     free(err);
 
     /* render: each with its own texts and labels */
-    st = run(&out, &err, "%s $FIVESTAR render d/new.xml d/dg.xml -o out", env);
+    st = tu_run_fmt(&out, &err, "%s $FIVESTAR render d/new.xml d/dg.xml -o out", env);
     ck_assert_msg(st == 0, "render: %s%s", out, err);
     free(out);
     free(err);
@@ -155,7 +137,7 @@ START_TEST(test_second_set)
     }
 
     /* flowchart --dossier: the set's chart, marked at the new stage */
-    st = run(&out, &err, "%s $FIVESTAR flowchart creation --dossier d/new.xml -o new-c.pdf"
+    st = tu_run_fmt(&out, &err, "%s $FIVESTAR flowchart creation --dossier d/new.xml -o new-c.pdf"
              " && %s $FIVESTAR flowchart 动态管理 --dossier d/dg.xml -o dg-d.pdf", env, env);
     ck_assert_msg(st == 0, "flowchart: %s%s", out, err);
     ck_assert_msg(strstr(out, "模板 shifan-2025") && strstr(out, "模板 dongguan-2018"), "%s", out);
@@ -174,13 +156,13 @@ START_TEST(test_second_set)
     }
 
     /* flowchart without a dossier: two sets, so --rubric is needed */
-    st = run(&out, &err, "%s $FIVESTAR flowchart creation -o x.pdf", env);
+    st = tu_run_fmt(&out, &err, "%s $FIVESTAR flowchart creation -o x.pdf", env);
     ck_assert_int_eq(st, 2);
     ck_assert_msg(strstr(err, "多个评定标准（dongguan-2018、shifan-2025）") &&
                   strstr(err, "--rubric"), "%s", err);
     free(out);
     free(err);
-    st = run(&out, &err, "%s $FIVESTAR flowchart 创建 --rubric shifan-2025 -o x.pdf", env);
+    st = tu_run_fmt(&out, &err, "%s $FIVESTAR flowchart 创建 --rubric shifan-2025 -o x.pdf", env);
     ck_assert_msg(st == 0, "%s", err);
     free(out);
     free(err);
@@ -189,12 +171,12 @@ START_TEST(test_second_set)
         snprintf(pdf, sizeof pdf, "%s/x.pdf", dir);
         pdf_says(pdf, nw, NULL);
     }
-    st = run(&out, &err, "%s $FIVESTAR flowchart creation --rubric nosuch -o y.pdf", env);
+    st = tu_run_fmt(&out, &err, "%s $FIVESTAR flowchart creation --rubric nosuch -o y.pdf", env);
     ck_assert_int_eq(st, 2);
     ck_assert_msg(strstr(err, "未知的评定标准“nosuch”"), "%s", err);
     free(out);
     free(err);
-    st = run(&out, &err, "%s $FIVESTAR new --rubric shifan-2025 | grep -c 'rubric=\"shifan-2025\"'"
+    st = tu_run_fmt(&out, &err, "%s $FIVESTAR new --rubric shifan-2025 | grep -c 'rubric=\"shifan-2025\"'"
              " && %s $FIVESTAR new", env, env);
     ck_assert_int_eq(st, 2);
     ck_assert_msg(strstr(err, "多个评定标准") && strstr(err, "--rubric"), "%s", err);
@@ -279,11 +261,11 @@ START_TEST(test_chinese_names)
     snprintf(path, sizeof path, "%s/canon/songshan.xml", dir);
     canon = fs_dossier_load(path, cache, &r, &diags, &err);
     ck_assert_msg(canon != NULL, "%s", fs_strerror(err));
-    ck_assert_int_eq(run(&score_canon, NULL, "cd '%s/canon' && $FIVESTAR score --json songshan.xml",
+    ck_assert_int_eq(tu_run_fmt(&score_canon, NULL, "cd '%s/canon' && $FIVESTAR score --json songshan.xml",
                          dir), 0);
     for (int c = 0; c < 2; c++) {
         snprintf(path, sizeof path, "%s/c%d.pdf", dir, c);
-        ck_assert_int_eq(run(NULL, NULL, "$FIVESTAR flowchart %s --dossier %s/canon/songshan.xml"
+        ck_assert_int_eq(tu_run_fmt(NULL, NULL, "$FIVESTAR flowchart %s --dossier %s/canon/songshan.xml"
                              " -o %s", c ? "dynamic" : "creation", dir, path), 0);
         text_canon[c] = pdf_words(path);
     }
@@ -292,7 +274,7 @@ START_TEST(test_chinese_names)
         char *score;
 
         snprintf(path, sizeof path, "%s/%s/songshan.xml", dir, names[n]);
-        ck_assert_int_eq(run(&out, &e, "$FIVESTAR validate %s", path), 0);
+        ck_assert_int_eq(tu_run_fmt(&out, &e, "$FIVESTAR validate %s", path), 0);
         free(out);
         free(e);
         d = fs_dossier_load(path, cache, &r, &diags, &err);
@@ -304,14 +286,14 @@ START_TEST(test_chinese_names)
             ck_assert_int_eq(d->events[i].annual, canon->events[i].annual);
         }
         fs_dossier_free(d);
-        ck_assert_int_eq(run(&score, NULL, "cd '%s/%s' && $FIVESTAR score --json songshan.xml",
+        ck_assert_int_eq(tu_run_fmt(&score, NULL, "cd '%s/%s' && $FIVESTAR score --json songshan.xml",
                              dir, names[n]), 0);
         ck_assert_str_eq(score, score_canon);
         free(score);
         for (int c = 0; c < 2; c++) {
             char *t;
             snprintf(path, sizeof path, "%s/%s-%d.pdf", dir, names[n], c);
-            ck_assert_int_eq(run(NULL, NULL, "$FIVESTAR flowchart %s --dossier %s/%s/songshan.xml"
+            ck_assert_int_eq(tu_run_fmt(NULL, NULL, "$FIVESTAR flowchart %s --dossier %s/%s/songshan.xml"
                                  " -o %s", c ? "动态管理" : "创建", dir, names[n], path), 0);
             t = pdf_words(path);
             ck_assert_str_eq(t, text_canon[c]);
@@ -324,7 +306,7 @@ START_TEST(test_chinese_names)
         char *bad = tu_replace(s, "stage=\"submitted\"/>", "stage=\"提交申报材料\" result=\"通过\"/>");
         snprintf(path, sizeof path, "%s/bad.xml", dir);
         tu_write(path, bad, strlen(bad));
-        ck_assert_int_eq(run(&out, &e, "$FIVESTAR validate %s", path), 1);
+        ck_assert_int_eq(tu_run_fmt(&out, &e, "$FIVESTAR validate %s", path), 1);
         ck_assert_msg(strstr(e, "不是审核环节") && strstr(e, "initial-review（初审）"), "%s", e);
         free(out);
         free(e);
@@ -350,7 +332,7 @@ START_TEST(test_set_errors)
     fs_error err;
     fs_set *set;
 
-    ck_assert_int_eq(run(NULL, NULL, "cp -r templates '%s/templates' && mkdir "
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "cp -r templates '%s/templates' && mkdir "
                          "'%s/templates/flowcharts/dongguan-2018'", dir, dir), 0);
     s = tu_read("templates/flowcharts/dynamic.xml", NULL);
     bad = tu_replace(s, "stage-name=\"复查\"", "stage-name=\"整改\"");
