@@ -683,6 +683,10 @@ END_TEST
  * Help, installation, missing libraries.
  * ---------------------------------------------------------------------- */
 
+/* make run from a test that may itself run under make: without the
+ * parent's flags (its jobserver, B=, OPT=). */
+#define MAKE_CLEAN "env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "
+
 START_TEST(test_help_explains_every_option)
 {
     static const char *const cases[][8] = {
@@ -726,7 +730,7 @@ START_TEST(test_install_runs_from_anywhere)
     char *dir = tu_tmpdir(), *cmd, *out, *err;
     const char *forms[] = {"评定标准.pdf", "评定标准.docx", "申报表.pdf", "申报表.docx"};
 
-    if (asprintf(&cmd, "make -s install-files BIN=$FIVESTAR DESTDIR=%s/root PREFIX=/usr && "
+    if (asprintf(&cmd, MAKE_CLEAN "make -s install-files BIN=$FIVESTAR DESTDIR=%s/root PREFIX=/usr && "
                        "cd / && env -u FIVESTAR_TEMPLATES -u FIVESTAR_FONTS %s/root/usr/bin/fivestar "
                        "render %s/root/usr/share/doc/fivestar/samples/mingli-2018.xml -o %s/out && "
                        "test -s %s/root/usr/share/man/man1/fivestar.1 && "
@@ -746,7 +750,7 @@ START_TEST(test_install_runs_from_anywhere)
     free(out);
     free(err);
     free(cmd);
-    if (asprintf(&cmd, "make -s uninstall DESTDIR=%s/root PREFIX=/usr && find %s/root -type f", dir, dir) < 0)
+    if (asprintf(&cmd, MAKE_CLEAN "make -s uninstall DESTDIR=%s/root PREFIX=/usr && find %s/root -type f", dir, dir) < 0)
         abort();
     ck_assert_int_eq(tu_run(cmd, &out, &err), 0);
     ck_assert_msg(*out == '\0', "left after uninstall:\n%s", out);
@@ -765,7 +769,7 @@ START_TEST(test_missing_library_one_line)
 
     if (asprintf(&cmd, "mkdir -p %s/bin && printf '#!/bin/sh\\nfor a in \"$@\"; do [ \"$a\" = libzip ] && exit 1; done\\n"
                        "exec /usr/bin/pkg-config \"$@\"\\n' > %s/bin/pkg-config && chmod +x %s/bin/pkg-config && "
-                       "PATH=%s/bin:$PATH make B=%s/build", dir, dir, dir, dir, dir) < 0)
+                       "PATH=%s/bin:$PATH " MAKE_CLEAN "make B=%s/build", dir, dir, dir, dir, dir) < 0)
         abort();
     ck_assert_int_eq(tu_run(cmd, &out, &err), 2);
     ck_assert_msg(strstr(err, "libzip-dev") && strstr(err, "make deps"), "%s", err);
