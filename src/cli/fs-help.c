@@ -164,5 +164,5 @@ const char *fs_help_footer(void)
            "日期可写成 2018-04-12 或 2018年4月12日，是否达标可写 是/否，星级可写 五星级。\n"
            "退出状态：0 成功（可能有警告）；1 输入有错误；2 用法错误；3 读写或内部错误。\n"
            "每个命令的选项和例子：fivestar 命令 --help，如 fivestar render --help。\n"
-           "使用说明（中文）：docs/使用说明.md（安装后见 man fivestar）。\n";
+           "使用说明（中文）：docs/使用说明.md，安装后在 PREFIX/share/doc/fivestar/ 中；也可 man fivestar。\n";
 }

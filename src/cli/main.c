@@ -46,7 +46,7 @@ static void usage(FILE *out)
     fputs("fivestar " FS_VERSION " — 五星级党组织申报材料：检查档案、计算得分、生成表格\n\n"
           "用法：\n", out);
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "  %-70s\n      %s\n", commands[i].usage, commands[i].summary);
+        fprintf(out, "  %s\n      %s\n", commands[i].usage, commands[i].summary);
     fputs("  fivestar --help | COMMAND --help | --version\n\n", out);
     fputs(fs_help_footer(), out);
 }
