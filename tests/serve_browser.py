@@ -312,6 +312,32 @@ def run(driver, address, folder, downloads, ex):
          lambda: any('browser-test.xml' in r.text and '93' in r.text
                      for r in driver.find_elements(By.CSS_SELECTOR, '#dossiers tbody tr')))
 
+    # Encodings: a file saved as GBK by Notepad while its first line still
+    # says UTF-8 is not opened (a save would overwrite every Chinese
+    # character with U+FFFD); one with no declaration is read as GB18030,
+    # as the command line reads it, and says so.
+    with open(os.path.join('samples', 'hengtai-2018.xml'), encoding='utf-8') as f:
+        utf8 = f.read()
+    lying = utf8.encode('gb18030')
+    bare = utf8.split('?>', 1)[1].lstrip().encode('gb18030')
+    for name, data in (('gbk-lying.xml', lying), ('gbk-bare.xml', bare)):
+        with open(os.path.join(folder, name), 'wb') as f:
+            f.write(data)
+    decode = ('const b = new Uint8Array(arguments[0]);'
+              'try { return [FS.decode(b.buffer), FS.decode.note]; } catch (e) { return ["", e.message]; }')
+    text, note = driver.execute_script(decode, list(lying))
+    if text or '另存为' not in note:
+        fail('a GBK file declared UTF-8 is decoded: %r' % note)
+    text, note = driver.execute_script(decode, list(bare))
+    if '恒泰' not in text or 'GB18030' not in note:
+        fail('a GBK file without a declaration is not read as GB18030: %r' % note)
+    driver.get(address.split('/?')[0] + '/#/edit/gbk-lying.xml')
+    wait('the refusal to open', lambda: '另存为' in by(By.ID, 'fields').text)
+    shot(driver, 'encoding-refused.png')
+    with open(os.path.join(folder, 'gbk-lying.xml'), 'rb') as f:
+        if f.read() != lying:
+            fail('opening a mis-encoded file changed it')
+
 
 if __name__ == '__main__':
     main()

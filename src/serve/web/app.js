@@ -740,7 +740,7 @@
       Object.assign(ed, { file, dos, etag: res.headers.get('ETag'), rubric: r, lastScore: null });
       buildForm();
       setDirty(false);
-      status('');
+      status(FS.decode.note);
       runCheck();
       const first = $('fields').querySelector('input');
       if (first && !first.value) first.focus();   // a new dossier: start typing

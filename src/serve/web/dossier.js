@@ -38,19 +38,47 @@ FS.KNOWN = {
   evidence: { attrs: ['href'], kids: [] },
 };
 
-/* Decodes the bytes of a dossier file: a BOM, else the encoding its XML
- * declaration names (GB18030, GBK … as TextDecoder knows them), else UTF-8. */
+/* Decodes the bytes of a dossier file as the command line reads it: a
+ * BOM, else the encoding its XML declaration names (GB18030, GBK … as
+ * TextDecoder knows them), else UTF-8, and a file with no declaration
+ * that is not UTF-8 as GB18030.  Never guesses silently: bytes that are
+ * not in the encoding used throw an Error with a Chinese message, so that
+ * a save can never overwrite a clerk's text with replacement characters.
+ * FS.decode.note says (in Chinese) when the file was read as GB18030. */
 FS.decode = function (buf) {
   const bytes = new Uint8Array(buf);
+  FS.decode.note = '';
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
-    return new TextDecoder('utf-8').decode(bytes.subarray(3));
+    return FS.decodeAs('utf-8', bytes.subarray(3), true);
   const head = String.fromCharCode.apply(null, bytes.subarray(0, 200));
   const m = /^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head);
-  let enc = m ? m[1].toLowerCase() : 'utf-8';
+  if (m)
+    return FS.decodeAs(m[1].toLowerCase(), bytes, true);
   try {
-    return new TextDecoder(enc).decode(bytes);
+    return FS.decodeAs('utf-8', bytes, false);
   } catch (e) {
-    return new TextDecoder('utf-8').decode(bytes);
+    const text = FS.decodeAs('gb18030', bytes, true);
+    FS.decode.note = '此文件不是 UTF-8 编码，也没有写明编码，已按 GB18030（GBK）读取；保存时将改存为 UTF-8。';
+    return text;
+  }
+};
+
+/* Decodes BYTES as ENC, failing on any byte sequence ENC does not have;
+ * with SAY, the failure is an Error a clerk can act on. */
+FS.decodeAs = function (enc, bytes, say) {
+  let dec;
+  try {
+    dec = new TextDecoder(enc, { fatal: true });
+  } catch (e) {
+    throw new Error('文件第一行写明的编码“' + enc + '”无法识别：请用记事本把文件另存为 UTF-8 后再打开');
+  }
+  try {
+    return dec.decode(bytes);
+  } catch (e) {
+    if (!say) throw e;
+    throw new Error('文件内容与第一行写明的编码“' + enc + '”不符（常见原因：用记事本另存为了 ANSI/GBK，' +
+                    '第一行却仍写着 UTF-8）。为免损坏文件，编辑器不打开它：请用记事本打开，' +
+                    '“另存为”时编码选 UTF-8，再刷新本页');
   }
 };
 
