@@ -534,7 +534,16 @@ START_TEST(same_organisation_twice)
     free(cmd);
     free(out);
     free(err);
-    /* distinct organisations: no such warning */
+    /* two years in one 统计表: said */
+    if (asprintf(&cmd, "$FIVESTAR stats samples/mingli-2018.xml samples/qinghe-shizhiguan-2019.xml "
+                       "-o '%s/y.pdf'", dir) < 0)
+        abort();
+    ck_assert_int_eq(tu_run(cmd, &out, &err), 0);
+    ck_assert_msg(strstr(err, "不同年度") && strstr(err, "2018") && strstr(err, "2019"), "%s", err);
+    free(cmd);
+    free(out);
+    free(err);
+    /* distinct organisations of one year: no such warning */
     if (asprintf(&cmd, "$FIVESTAR stats samples/mingli-2018.xml samples/hengtai-2018.xml -o '%s/t.pdf'",
                  dir) < 0)
         abort();

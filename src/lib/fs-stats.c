@@ -102,6 +102,29 @@ void fs_stats_warn_twice(const fs_stats_row *rows, size_t n, fs_diags *diags)
     free(v);
 }
 
+/* Warns, as NAME (the 统计表 being made), when ROWS span several years:
+ * a 统计表 is made once a year, and mixing years is easily missed. */
+static void warn_years(const fs_stats_row *rows, size_t n, const char *name, fs_diags *diags)
+{
+    int lo = 0, hi = 0;
+    size_t nlo = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        int y = rows[i].d->year;
+
+        if (!lo || y < lo)
+            lo = y, nlo = 0;
+        if (y == lo)
+            nlo++;
+        if (y > hi)
+            hi = y;
+    }
+    if (lo && hi > lo)
+        fs_diags_add(diags, name, 0, FS_WARNING,
+                     "所列档案分属不同年度（%d 年至 %d 年，其中 %d 年 %zu 份）：统计表通常每年一份，"
+                     "请确认是否只应列入同一年度的档案", lo, hi, lo, nlo);
+}
+
 /* Counts and averages ROWS into SUM; see fs-lib-private.h. */
 void fs_stats_summarise(const fs_stats_row *rows, size_t n, fs_stats_summary *sum)
 {
@@ -176,6 +199,7 @@ fs_doc *fs_stats_build(fs_lib *lib, const fs_dossier *const *d, size_t n,
         fs_stats_row_init(&rows[i], d[i], diags);
     fs_stats_sort(rows, n, fs_lib_forms(lib, rows[0].r, diags, err));
     fs_stats_warn_twice(rows, n, diags);
+    warn_years(rows, n, name, diags);
     doc = fs_stats_doc(lib, rows, n, name, diags, err);
     free(rows);
     return doc;
