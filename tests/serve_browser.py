@@ -331,6 +331,16 @@ def run(driver, address, folder, downloads, ex):
     text, note = driver.execute_script(decode, list(bare))
     if '恒泰' not in text or 'GB18030' not in note:
         fail('a GBK file without a declaration is not read as GB18030: %r' % note)
+    # Values typed the Chinese way are shown in the form's choices and
+    # saved canonically (是 → yes, 四星级 → 4).
+    with open(os.path.join(folder, 'chinese.xml'), 'w', encoding='utf-8') as f:
+        f.write(utf8.replace('<compliant>yes</compliant>', '<compliant>是</compliant>'))
+    driver.get(address.split('/?')[0] + '/#/edit/chinese.xml')
+    wait('the Chinese-spelled dossier', lambda: driver.find_elements(By.ID, 'score-33'))
+    values = [o.get_attribute('value') for o in driver.find_elements(By.CSS_SELECTOR, 'select option:checked')]
+    if 'yes' not in values or any(o.get_attribute('value') == '是'
+                                  for o in driver.find_elements(By.CSS_SELECTOR, 'select option')):
+        fail('是 is not shown as the choice yes: %r' % values)
     driver.get(address.split('/?')[0] + '/#/edit/gbk-lying.xml')
     wait('the refusal to open', lambda: '另存为' in by(By.ID, 'fields').text)
     shot(driver, 'encoding-refused.png')

@@ -21,6 +21,7 @@
 #define _GNU_SOURCE
 #include "fs-serve.h"
 #include "fs-cn.h"
+#include "fs-normalize.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -120,11 +121,15 @@ static void list(fs_serve *s, fs_serve_reply *rep)
     fs_serve_reply_json(rep, 200, &b);
 }
 
-/* GET /api/dossiers/NAME. */
-static void get(fs_serve *s, const char *name, fs_serve_reply *rep)
+/* GET /api/dossiers/NAME: the file as stored, with the ETag of the stored
+ * bytes; with ?canonical=1 (the page) the same file with the values a
+ * clerk typed (是, 五星级, 2019年4月12日 …) in their canonical spellings
+ * (fs_dossier_normalize_text), still under the stored file's ETag. */
+static void get(fs_serve *s, const char *name, const fs_serve_req *req, fs_serve_reply *rep)
 {
-    char *data;
-    size_t len;
+    char *data, *norm = NULL;
+    size_t len, nlen;
+    fs_diags diags = {0};
 
     if (fs_serve_read(s, name, &data, &len) < 0) {
         read_failed(rep);
@@ -133,6 +138,14 @@ static void get(fs_serve *s, const char *name, fs_serve_reply *rep)
     rep->status = 200;
     rep->type = "application/xml; charset=utf-8";
     rep->etag = fs_serve_etag(data, len);
+    if (req->canonical && fs_dossier_normalize_text(name, data, len, &norm, &nlen, &diags) > 0) {
+        free(data);
+        data = norm;
+        len = nlen;
+    } else {
+        free(norm);
+    }
+    fs_diags_clear(&diags);
     rep->data = data;
     rep->len = len;
 }
@@ -178,6 +191,8 @@ static void put(fs_serve *s, const char *name, const fs_serve_req *req,
     fs_dossier *d;
     fs_error err;
     fs_buf b = {0};
+    char *body = NULL;
+    size_t len = 0;
 
     if (!fs_serve_name_ok(name)) {
         errno = EINVAL;
@@ -191,10 +206,17 @@ static void put(fs_serve *s, const char *name, const fs_serve_req *req,
     }
     if (version_ok(s, name, req, rep) < 0)
         goto done;
-    d = fs_serve_load(s, name, req->body, req->len, &diags, &err);
+    /* Saved canonically: 是 → yes, 五星级 → 5, 2019年4月12日 → 2019-04-12. */
+    if (fs_dossier_normalize_text(name, req->body, req->len, &body, &len, &diags) < 0) {
+        body = fs_xmalloc(req->len + 1);
+        memcpy(body, req->body, req->len);
+        len = req->len;
+    }
+    fs_diags_clear(&diags);
+    d = fs_serve_load(s, name, body, len, &diags, &err);
     fs_dossier_free(d);
     fs_diags_sort(&diags);
-    if (fs_serve_save(s, name, req->body, req->len) < 0) {
+    if (fs_serve_save(s, name, body, len) < 0) {
         fs_buf_printf(&b, "无法保存档案：%s", fs_errno_cn(errno));
         fs_serve_reply_error(rep, errno == ELOOP || errno == EISDIR ? 404 : 500, b.s);
         fs_buf_free(&b);
@@ -204,8 +226,9 @@ static void put(fs_serve *s, const char *name, const fs_serve_req *req,
     fs_serve_json_diags(&b, &diags);
     fs_buf_adds(&b, "}");
     fs_serve_reply_json(rep, 200, &b);
-    rep->etag = fs_serve_etag(req->body, req->len);
+    rep->etag = fs_serve_etag(body, len);
 done:
+    free(body);
     fs_diags_clear(&diags);
 }
 
@@ -238,7 +261,7 @@ static void check(fs_serve *s, const char *name, const fs_serve_req *req,
  * as NAME unless it exists. */
 static void create(fs_serve *s, const char *name, fs_serve_reply *rep)
 {
-    fs_serve_req req = {"PUT", NULL, NULL, 0, NULL, "*", 0};
+    fs_serve_req req = {"PUT", NULL, NULL, 0, NULL, "*", 0, 0};
     fs_diags diags = {0};
     char *blank = fs_serve_blank(s, &diags);
 
@@ -467,7 +490,7 @@ void fs_serve_api(fs_serve *s, const fs_serve_req *req, fs_serve_reply *rep)
         read_failed(rep);
     } else if (!rest) {
         if (strcmp(req->method, "GET") == 0)
-            get(s, name, rep);
+            get(s, name, req, rep);
         else if (method(req, "PUT", rep))
             put(s, name, req, rep);
     } else if (strcmp(rest, "/check") == 0) {

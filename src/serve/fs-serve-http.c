@@ -304,6 +304,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     req.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                     MHD_HTTP_HEADER_IF_NONE_MATCH);
     req.download = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "download") != NULL;
+    req.canonical = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "canonical") != NULL;
     fs_serve_api(s, &req, &rep);
     return send_reply(c, &rep, NULL, NULL);
 }

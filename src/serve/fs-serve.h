@@ -47,6 +47,8 @@ typedef struct fs_serve_req {
     const char *if_match;       /* header values, NULL when absent         */
     const char *if_none_match;
     int download;               /* ?download=1                             */
+    int canonical;              /* ?canonical=1: a dossier's typed values in
+                                   their canonical spellings              */
 } fs_serve_req;
 
 /* A reply: the routes fill it, the HTTP layer sends it.  DATA, ETAG and

@@ -729,7 +729,9 @@
     document.title = file + ' · fivestar';
     status('正在打开 ' + file + ' ……');
     try {
-      const res = await get(fileUrl(file));
+      // canonical=1: the typed values (是, 五星级, 2019年4月12日) in the
+      // spellings the form's choices use, under the stored file's ETag.
+      const res = await get(fileUrl(file) + '?canonical=1');
       if (!res.ok) throw new Error((await res.json()).error);
       const text = FS.decode(await res.arrayBuffer());
       const dos = new FS.Dossier(text);
