@@ -95,7 +95,8 @@ int fs_cmd_flowchart(int argc, char **argv)
         goto done;
     err = fs_lib_write(lib, doc, &ro, out, &diags);
     if (err == FS_OK)
-        printf("%s（模板 %s）→ %s\n", form->id, d ? d->rubric_id : fs_lib_rubric_id(lib), out);
+        printf("%s %s（模板 %s）→ %s\n", form->attachment, form->stem,
+               d ? d->rubric_id : fs_lib_rubric_id(lib), out);
 done:
     fs_diags_sort(&diags);
     fs_diags_print(&diags, stderr);
