@@ -281,7 +281,7 @@ START_TEST(verify_names_a_changed_member)
            "    o.writestr(copy(i), b)\n"
            "o.close()\n");
     ck_assert_int_eq(verify(zip, &out, &err), 1);
-    ck_assert_msg(strstr(err, "成员已被改动：mingli-2018/申报表.docx（SHA-256"), "%s", err);
+    ck_assert_msg(strstr(err, "文件已被改动：mingli-2018/申报表.docx（SHA-256"), "%s", err);
     ck_assert_msg(!strstr(err, "hengtai"), "%s", err);
     free(out);
     free(err);
@@ -302,7 +302,7 @@ START_TEST(verify_names_a_flipped_byte)
            "raw[at] ^= 0x40\n"
            "open('flipped.zip', 'wb').write(raw)\n");
     ck_assert_int_eq(verify(zip, &out, &err), 1);
-    ck_assert_msg(strstr(err, "成员已被改动：hengtai-2018/评定标准.pdf"), "%s", err);
+    ck_assert_msg(strstr(err, "文件已被改动：hengtai-2018/评定标准.pdf"), "%s", err);
     free(out);
     free(err);
     free(zip);
@@ -426,6 +426,25 @@ START_TEST(usage_errors)
 }
 END_TEST
 
+/* An archive someone unpacked, changed and zipped again with a second
+ * entry of one name: refused, and said in words a clerk understands. */
+START_TEST(verify_duplicate_entry)
+{
+    char *dir = tu_tmpdir(), *err = NULL;
+
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "$FIVESTAR archive samples/mingli-2018.xml -o %s/a.zip "
+                                     ">/dev/null 2>&1 && mkdir %s/x && cd %s/x && unzip -q ../a.zip && "
+                                     "echo changed >> mingli-2018/申报表.pdf && "
+                                     "python3 -c 'import zipfile; z=zipfile.ZipFile(\"../a.zip\",\"a\"); "
+                                     "z.write(\"mingli-2018/申报表.pdf\")' 2>/dev/null", dir, dir, dir), 0);
+    ck_assert_int_eq(tu_run_fmt(NULL, &err, "$FIVESTAR archive --verify %s/a.zip", dir), 1);
+    ck_assert_msg(strstr(err, "两个同名的文件") || strstr(err, "文件已被改动"), "%s", err);
+    ck_assert_ptr_null(strstr(err, "文件已存在"));
+    free(err);
+    free(dir);
+}
+END_TEST
+
 static Suite *archive_suite(void)
 {
     Suite *s = suite_create("archive");
@@ -444,6 +463,7 @@ static Suite *archive_suite(void)
     tcase_add_test(tc, verify_names_missing_and_extra);
     tcase_add_test(tc, verify_bad_archives);
     tcase_add_test(tc, same_bytes_twice);
+    tcase_add_test(tc, verify_duplicate_entry);
     tcase_add_test(tc, explicit_date);
     tcase_add_test(tc, invalid_writes_nothing);
     tcase_add_test(tc, usage_errors);

@@ -312,7 +312,12 @@ fs_error fs_archive_verify(const char *path, fs_archive_info *info,
     if (!za) {
         zip_error_t ze;
         zip_error_init_with_code(&ze, zerr);
-        fs_diags_add(diags, path, 0, FS_ERROR, "不是完好的 zip 档案包：%s", fs_zip_cn(&ze));
+        if (zerr == ZIP_ER_EXISTS)      /* two entries of one name */
+            fs_diags_add(diags, path, 0, FS_ERROR,
+                         "档案包中有两个同名的文件（常见原因：解压后改动了文件，又用压缩软件放回包中）："
+                         "这已不是 fivestar 生成的原样档案包，不能作为核验依据；请找回原档案包");
+        else
+            fs_diags_add(diags, path, 0, FS_ERROR, "不是完好的 zip 档案包：%s", fs_zip_cn(&ze));
         zip_error_fini(&ze);
         return zerr == ZIP_ER_OPEN || zerr == ZIP_ER_READ ? FS_E_IO : FS_E_INVALID;
     }
@@ -352,14 +357,14 @@ fs_error fs_archive_verify(const char *path, fs_archive_info *info,
         hash = jget(entry, "sha256");
         size = jget(entry, "size");
         if (hash_member(za, (zip_uint64_t)i, hex, &got, &why) < 0) {
-            fs_diags_add(diags, path, 0, FS_ERROR, "成员已被改动：%s（数据损坏：%s）", name, why);
+            fs_diags_add(diags, path, 0, FS_ERROR, "文件已被改动：%s（数据损坏：%s）；档案包已不是原样，请找回原档案包或重新归档", name, why);
             continue;
         }
         snprintf(got_text, sizeof got_text, "%llu", (unsigned long long)got);
         if (!hash || hash->type != 's' || strcmp(hash->str, hex) != 0)
-            fs_diags_add(diags, path, 0, FS_ERROR, "成员已被改动：%s（SHA-256 与清单不符）", name);
+            fs_diags_add(diags, path, 0, FS_ERROR, "文件已被改动：%s（SHA-256 与清单不符）；档案包已不是原样，请找回原档案包或重新归档", name);
         else if (!size || size->type != 'n' || strcmp(size->str, got_text) != 0)
-            fs_diags_add(diags, path, 0, FS_ERROR, "成员已被改动：%s（大小 %s 字节与清单不符）",
+            fs_diags_add(diags, path, 0, FS_ERROR, "文件已被改动：%s（大小 %s 字节与清单不符）；档案包已不是原样，请找回原档案包或重新归档",
                          name, got_text);
     }
     for (size_t k = 0; k < members->n; k++) {
