@@ -15,34 +15,33 @@
 
 #define BOTH (1u << FS_FORMAT_PDF | 1u << FS_FORMAT_DOCX)
 
-/* 附件1: the scoresheet with self-scores, subtotals, total and verdict. */
-static fs_doc *build_scoresheet(fs_lib *lib, const fs_form_entry *form,
+/* 附件1: the scoresheet with self-scores, subtotals, total and verdict,
+ * from P->forms. */
+static fs_doc *build_scoresheet(const fs_form_parts *p, const fs_form_entry *form,
                                 const fs_dossier *d, fs_diags *diags,
                                 fs_error *err)
 {
-    fs_forms *forms = fs_lib_forms(lib, d->rubric, diags, err);
     fs_result_sheet s;
 
     (void)form;
-    if (!forms)
-        return NULL;
+    (void)diags;
+    *err = FS_OK;
     fs_score_dossier(d, d->rubric, &s);
-    return fs_form_scoresheet(forms, d->rubric, d, &s);
+    return fs_form_scoresheet(p->forms, d->rubric, d, &s);
 }
 
-/* 附件2: the application form. */
-static fs_doc *build_application(fs_lib *lib, const fs_form_entry *form,
+/* 附件2: the application form, from P->forms. */
+static fs_doc *build_application(const fs_form_parts *p, const fs_form_entry *form,
                                  const fs_dossier *d, fs_diags *diags,
                                  fs_error *err)
 {
-    fs_forms *forms = fs_lib_forms(lib, d->rubric, diags, err);
     fs_result_sheet s;
 
     (void)form;
-    if (!forms)
-        return NULL;
+    (void)diags;
+    *err = FS_OK;
     fs_score_dossier(d, d->rubric, &s);
-    return fs_form_application(forms, d->rubric, d, &s);
+    return fs_form_application(p->forms, d->rubric, d, &s);
 }
 
 /* The document of drawing DR (which it takes over): the page DR was laid
@@ -66,38 +65,28 @@ static fs_doc *chart_doc(const fs_flow *f, fs_drawing *dr, const fs_dossier *d)
     return doc;
 }
 
-/* 附件4 and 附件5: the chart of D's template set (fs_set_chart_path),
- * else of the set fs_lib_set_rubric chose, else of the only rubric there
- * is, laid out on one page, marked with D's history unless D is NULL. */
-static fs_doc *build_flowchart(fs_lib *lib, const fs_form_entry *form,
+/* 附件4 and 附件5: the chart of template set P->set (fs_set_chart_path),
+ * laid out on one page with P->fonts, marked with D's history unless D is
+ * NULL.  NULL with *ERR when the set's name or chart is bad. */
+static fs_doc *build_flowchart(const fs_form_parts *p, const fs_form_entry *form,
                                const fs_dossier *d, fs_diags *diags,
                                fs_error *err)
 {
-    char *path = NULL;
-    const char *set = d ? d->rubric_id : fs_lib_rubric_id(lib);
+    char *path = fs_set_chart_path(p->set, form->id);
     fs_flow *f = NULL;
-    const fs_fontset *fonts;
     fs_drawing *dr;
     fs_doc *doc = NULL;
 
-    if (!set) {
-        if ((*err = fs_lib_set_rubric(lib, NULL, diags)) != FS_OK)
-            goto done;
-        set = fs_lib_rubric_id(lib);
-    }
-    path = fs_set_chart_path(set, form->id);
     if (!path) {
-        fs_diags_add(diags, "fivestar", 0, FS_ERROR, "评定标准名称“%s”不可用作模板套名称", set);
+        fs_diags_add(diags, "fivestar", 0, FS_ERROR, "评定标准名称“%s”不可用作模板套名称", p->set);
         *err = FS_E_TEMPLATE;
         goto done;
     }
     if (!(f = fs_flow_load(path, diags, err)))
         goto done;
-    if (!(fonts = fs_lib_fonts(lib, diags, err)))
-        goto done;
-    dr = fs_flow_layout(f, fonts, NULL, diags);
+    dr = fs_flow_layout(f, p->fonts, NULL, diags);
     if (d)
-        fs_flow_mark(f, dr, d, fonts);
+        fs_flow_mark(f, dr, d, p->fonts);
     doc = chart_doc(f, dr, d);
     *err = FS_OK;
 done:

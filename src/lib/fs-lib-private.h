@@ -32,8 +32,19 @@ void fs_lib_progress(fs_lib *lib, size_t done, size_t total, const char *file);
 /* Hands DIAGS to the context's report function, if any. */
 void fs_lib_report(fs_lib *lib, fs_diags *diags);
 
-/* Builds a form of the table (fs-forms-table.c). */
-typedef fs_doc *fs_form_builder(fs_lib *lib, const fs_form_entry *form,
+/* What a builder of the table needs, loaded by the context before it is
+ * called (fs_lib_build), so that the table holds data and builders only
+ * and never calls back into the context.  None is owned. */
+typedef struct fs_form_parts {
+    fs_forms *forms;            /* FS_FORM_DOSSIER: the forms template of
+                                   the dossier's rubric                    */
+    const char *set;            /* FS_FORM_FLOWCHART: the template set     */
+    const fs_fontset *fonts;    /* FS_FORM_FLOWCHART: for the layout       */
+} fs_form_parts;
+
+/* Builds a form of the table (fs-forms-table.c) for dossier D from the
+ * parts P; NULL with *ERR and a diagnostic in DIAGS on failure. */
+typedef fs_doc *fs_form_builder(const fs_form_parts *p, const fs_form_entry *form,
                                 const fs_dossier *d, fs_diags *diags,
                                 fs_error *err);
 /* The builder of FORM, NULL when FORM is not an entry of the table or is

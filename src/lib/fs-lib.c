@@ -263,11 +263,16 @@ fs_forms *fs_lib_forms(fs_lib *lib, const fs_rubric *r, fs_diags *diags,
     return f;
 }
 
-/* Builds FORM for D with the table's builder; see fivestar.h. */
+/* Builds FORM for D with the table's builder, after loading the parts it
+ * needs: a form of the dossier the forms template of D's rubric; a
+ * flowchart the fonts and the template set (D's, else the one
+ * fs_lib_set_rubric chose, else the only rubric there is); see
+ * fivestar.h. */
 fs_doc *fs_lib_build(fs_lib *lib, const fs_form_entry *form,
                      const fs_dossier *d, fs_diags *diags, fs_error *err)
 {
     fs_form_builder *build = fs_forms_table_builder(form);
+    fs_form_parts p;
 
     if (!build || (form->kind == FS_FORM_DOSSIER && (!d || !d->rubric))) {
         fs_diags_add(diags, "fivestar", 0, FS_ERROR, "内部错误：无法单独生成表格“%s”",
@@ -275,7 +280,19 @@ fs_doc *fs_lib_build(fs_lib *lib, const fs_form_entry *form,
         *err = FS_E_USAGE;
         return NULL;
     }
-    return build(lib, form, d, diags, err);
+    memset(&p, 0, sizeof p);
+    if (form->kind == FS_FORM_DOSSIER && !(p.forms = fs_lib_forms(lib, d->rubric, diags, err)))
+        return NULL;
+    if (form->kind == FS_FORM_FLOWCHART) {
+        if (!(p.set = d ? d->rubric_id : lib->set)) {
+            if ((*err = fs_lib_set_rubric(lib, NULL, diags)) != FS_OK)
+                return NULL;
+            p.set = lib->set;
+        }
+        if (!(p.fonts = fs_lib_fonts(lib, diags, err)))
+            return NULL;
+    }
+    return build(&p, form, d, diags, err);
 }
 
 /* Renders DOC to bytes; see fivestar.h. */
