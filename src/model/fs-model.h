@@ -73,9 +73,9 @@ const fs_threshold *fs_rubric_threshold(const fs_rubric *r, int star);
 int fs_rubric_id_ok(const char *id);
 
 /* ------------------------------------------------------------------------
- * Where the templates are: $FIVESTAR_TEMPLATES, else ../templates or
- * ../share/fivestar/templates next to the executable, else the installed
- * share directory.  fs_templates_path returns a malloc'd path of NAME under
+ * Where the templates are (fs-templates.c): $FIVESTAR_TEMPLATES, else
+ * ../templates or ../share/fivestar/templates next to the executable, else
+ * the installed share directory.  fs_templates_path returns a malloc'd path of NAME under
  * that directory, or NULL.
  * ---------------------------------------------------------------------- */
 void fs_templates_init(const char *argv0);
@@ -166,6 +166,7 @@ typedef struct fs_dossier {
  * Every problem goes to DIAGS in line order.  Returns NULL when the file
  * has errors (*ERR = FS_E_INVALID), cannot be read (FS_E_IO) or its rubric
  * is missing or broken (FS_E_TEMPLATE). */
+/* The cache of a run (fs-rubric-cache.c). */
 typedef struct fs_rubric_cache fs_rubric_cache;
 fs_rubric_cache *fs_rubric_cache_new(void);
 void fs_rubric_cache_free(fs_rubric_cache *c);
