@@ -1,6 +1,6 @@
 /*
- * fs-forms-private.h - what the forms loader (fs-forms-load.c) and the
- * builders (fs-form-text.c, fs-form-dossier.c, fs-form-statistics.c)
+ * fs-forms-private.h - what the forms loader (fs-forms-load.c with
+ * fs-forms-read.c and fs-forms-blocks.c) and the builders (fs-form-text.c, fs-form-dossier.c, fs-form-statistics.c)
  * share: the forms template in memory, with every style resolved and
  * every text split into literal pieces, placeholders and blanks, and the
  * context of a document being built.  Not for use outside src/forms/.
@@ -9,6 +9,8 @@
 #define FS_FORMS_PRIVATE_H
 
 #include "fs-form.h"
+
+#include <libxml/tree.h>
 
 #define MAX_COLS 20
 
@@ -199,6 +201,81 @@ typedef struct target {
     fs_doc *doc;
     fs_cell *cell;
 } target;
+
+/* ------------------------------------------------------------------------
+ * fs-forms-read.c: what every loader of the template reads.
+ * ---------------------------------------------------------------------- */
+
+/* The state of one load of a template. */
+typedef struct loader {
+    const char *path;
+    fs_diags *diags;
+    size_t errors;
+    double text_width;          /* mm, the text block                      */
+} loader;
+
+/* The attributes of a style, for fs_forms_read_attrs lists. */
+#define STYLE_ATTRS "font size align indent line-spacing space-before " \
+    "space-after keep-with-next bold"
+/* ... and those of an element that makes paragraphs (kind: fs_para_kind). */
+#define PARA_ATTRS STYLE_ATTRS " kind"
+/* The values of kind, in fs_para_kind order. */
+#define KIND_WORDS "body attachment title subtitle heading cell note signature"
+
+/* The default style of a document paragraph. */
+extern const tstyle fs_forms_read_base_style;
+
+/* Frees the pieces of P (not P itself) and leaves it empty. */
+void fs_forms_read_para_free(tpara *p);
+/* Reports a problem of the template at NODE's line and counts it. */
+void fs_forms_read_error(loader *ld, xmlNodePtr node, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Is N an element named NAME? */
+int fs_forms_read_is(xmlNodePtr n, const char *name);
+/* Reports every attribute of NODE whose name is not in the space-separated
+ * list ALLOWED (print is allowed everywhere). */
+void fs_forms_read_attrs(loader *ld, xmlNodePtr node, const char *allowed);
+/* Attribute NAME of NODE as a number in [LO, HI] into *OUT (left alone
+ * when absent); 1 when it was set. */
+int fs_forms_read_number(loader *ld, xmlNodePtr node, const char *name,
+                         double lo, double hi, double *out);
+/* Attribute NAME of NODE as the index of one of the space-separated
+ * WORDS; DEF when absent or wrong. */
+int fs_forms_read_enum(loader *ld, xmlNodePtr node, const char *name,
+                       const char *words, int def);
+/* Attribute NAME of NODE as yes (1) or no (0); DEF when absent or wrong. */
+int fs_forms_read_yesno(loader *ld, xmlNodePtr node, const char *name, int def);
+/* The style of NODE: PARENT's with NODE's attributes applied. */
+tstyle fs_forms_read_style(loader *ld, xmlNodePtr node, const tstyle *parent);
+/* The valign attribute of NODE; DEF when absent or wrong. */
+fs_valign fs_forms_read_valign(loader *ld, xmlNodePtr node, fs_valign def);
+/* Splits TEXT (of NODE) into literals and placeholders allowed in CTX,
+ * appended to P. */
+void fs_forms_read_text(loader *ld, xmlNodePtr node, const char *text,
+                        unsigned ctx, tpara *p);
+/* The mixed content of NODE (text and <blank/>) as a pattern in style
+ * ST; other elements are errors unless ALLOW_P (<p>, the caller's). */
+tpara fs_forms_read_pattern(loader *ld, xmlNodePtr node, tstyle st,
+                            unsigned ctx, int allow_p);
+/* Is P nothing but white space? */
+int fs_forms_read_empty(const tpara *p);
+
+/* ------------------------------------------------------------------------
+ * fs-forms-blocks.c: the blocks of a form, appended to F.
+ * ---------------------------------------------------------------------- */
+
+/* Appends block B to form F, which takes over what B holds. */
+void fs_forms_blocks_add(tform *f, tblock b);
+/* <fields>: a line of fields set as a table without rules. */
+void fs_forms_blocks_fields(loader *ld, xmlNodePtr node, tform *f);
+/* <scores>: the rubric as a table, one row per item. */
+void fs_forms_blocks_scores(loader *ld, xmlNodePtr node, tform *f);
+/* <summary>: the paragraphs under the scores table. */
+void fs_forms_blocks_summary(loader *ld, xmlNodePtr node, tform *f);
+/* <grid>: a table of fixed rows and cells. */
+void fs_forms_blocks_grid(loader *ld, xmlNodePtr node, tform *f);
+/* <roster> (the 统计表), or with INDEX <evidence> (the 佐证材料目录). */
+void fs_forms_blocks_roster(loader *ld, xmlNodePtr node, tform *f, int index);
 
 /* ------------------------------------------------------------------------
  * fs-form-text.c: placeholders, their values, and paragraphs.
