@@ -77,17 +77,10 @@ static void score_cell(fs_table *t, fs_row *r, const ttable *tt, size_t k,
  * spanning its items, and the 合计 row. */
 static void build_scores(fs_doc *doc, const ttable *tt, bctx *x)
 {
-    fs_table *t = fs_doc_add_table(doc, tt->ncols, tt->widths);
+    fs_table *t = fs_form_text_table(doc, tt);
     fs_row *r;
 
-    t->pad_x = tt->pad_x;
-    t->pad_y = tt->pad_y;
-    t->border = tt->border;
-    r = fs_table_add_row(t, FS_ROW_HEADER | FS_ROW_CANT_SPLIT, 0);
-    for (size_t k = 0; k < tt->ncols; k++) {
-        fs_cell *c = fs_row_add_cell(t, r, 1, 1, tt->head_valign);
-        fs_form_text_emit((target){NULL, c}, &tt->heads[k], x, 0);
-    }
+    fs_form_text_head_row(t, tt, x);
     for (size_t si = 0; si < x->r->nsections; si++) {
         const fs_rubric_section *sec = &x->r->sections[si];
         x->section = (int)si;
@@ -186,17 +179,8 @@ static fs_doc *build(const fs_forms *f, const tform *form, const fs_rubric *r,
                      const fs_dossier *d, const fs_result_sheet *s)
 {
     bctx x = {.f = f, .r = r, .d = d, .s = s, .section = -1};
-    fs_doc *doc = fs_doc_new();
-    char *title = fs_form_text_flat(&x, &form->title);
-    char *subject = fs_form_text_flat(&x, &form->subject);
-    char *keywords = fs_form_text_flat(&x, &form->keywords);
+    fs_doc *doc = fs_form_text_doc(form, &x, d->name.s ? d->name.s : "");
 
-    doc->page = form->page;
-    fs_doc_set_meta(doc, title, d->name.s ? d->name.s : "", subject, "fivestar");
-    if (*keywords) {
-        free(doc->keywords);
-        doc->keywords = fs_strdup(keywords);
-    }
     free(doc->source_file);
     doc->source_file = fs_strdup(d->path);
     if (form->has_running)
@@ -214,9 +198,6 @@ static fs_doc *build(const fs_forms *f, const tform *form, const fs_rubric *r,
             break;                      /* only in the 统计表, 佐证材料目录 */
         }
     }
-    free(title);
-    free(subject);
-    free(keywords);
     return doc;
 }
 

@@ -120,17 +120,10 @@ static void index_row(fs_table *t, fs_row *r, const ttable *tt, bctx *x,
 static void build_evidence(fs_doc *doc, const ttable *tt, bctx *x,
                            const fs_index_row *rows, size_t n)
 {
-    fs_table *t = fs_doc_add_table(doc, tt->ncols, tt->widths);
+    fs_table *t = fs_form_text_table(doc, tt);
     fs_row *r;
 
-    t->pad_x = tt->pad_x;
-    t->pad_y = tt->pad_y;
-    t->border = tt->border;
-    r = fs_table_add_row(t, FS_ROW_HEADER | FS_ROW_CANT_SPLIT, 0);
-    for (size_t k = 0; k < tt->ncols; k++) {
-        fs_cell *c = fs_row_add_cell(t, r, 1, 1, tt->head_valign);
-        fs_form_text_emit((target){NULL, c}, &tt->heads[k], x, 0);
-    }
+    fs_form_text_head_row(t, tt, x);
     if (!n) {
         fs_cell *c;
         r = fs_table_add_row(t, FS_ROW_CANT_SPLIT, 0);
@@ -164,20 +157,10 @@ fs_doc *fs_form_evidence_index(const fs_forms *f, const fs_rubric *r,
     bctx x = {.f = f, .r = r, .d = d, .s = s, .section = -1};
     const tform *form = &f->index;
     fs_doc *doc;
-    char *title, *subject, *keywords;
 
     if (!f->has_index)
         return NULL;
-    doc = fs_doc_new();
-    title = fs_form_text_flat(&x, &form->title);
-    subject = fs_form_text_flat(&x, &form->subject);
-    keywords = fs_form_text_flat(&x, &form->keywords);
-    doc->page = form->page;
-    fs_doc_set_meta(doc, title, d->name.s ? d->name.s : "", subject, "fivestar");
-    if (*keywords) {
-        free(doc->keywords);
-        doc->keywords = fs_strdup(keywords);
-    }
+    doc = fs_form_text_doc(form, &x, d->name.s ? d->name.s : "");
     free(doc->source_file);
     doc->source_file = fs_strdup(d->path);
     for (size_t i = 0; i < form->nblocks; i++) {
@@ -191,8 +174,5 @@ fs_doc *fs_form_evidence_index(const fs_forms *f, const fs_rubric *r,
             break;                      /* refused by the loader */
         }
     }
-    free(title);
-    free(subject);
-    free(keywords);
     return doc;
 }

@@ -16,19 +16,12 @@
 static void roster_table(fs_doc *doc, const ttable *tt, bctx *x,
                          const fs_stats_row *rows, size_t from, size_t to)
 {
-    fs_table *t = fs_doc_add_table(doc, tt->ncols, tt->widths);
+    fs_table *t = fs_form_text_table(doc, tt);
     fs_row *r;
 
-    t->pad_x = tt->pad_x;
-    t->pad_y = tt->pad_y;
-    t->border = tt->border;
     if (tt->has_group && tt->has_group_cont)
         fs_form_text_emit((target){NULL, fs_table_continued(t)}, &tt->group_cont, x, 0);
-    r = fs_table_add_row(t, FS_ROW_HEADER | FS_ROW_CANT_SPLIT, 0);
-    for (size_t k = 0; k < tt->ncols; k++) {
-        fs_cell *c = fs_row_add_cell(t, r, 1, 1, tt->head_valign);
-        fs_form_text_emit((target){NULL, c}, &tt->heads[k], x, 0);
-    }
+    fs_form_text_head_row(t, tt, x);
     for (size_t i = from; i < to; i++) {
         x->d = rows[i].d;
         x->r = rows[i].r;
@@ -96,20 +89,10 @@ fs_doc *fs_form_statistics(const fs_forms *f, const fs_stats_row *rows,
     bctx x = {.f = f, .section = -1, .sum = sum, .no_lines = 1};
     const tform *form = &f->stats;
     fs_doc *doc;
-    char *title, *subject, *keywords;
 
     if (!f->has_stats)
         return NULL;
-    doc = fs_doc_new();
-    title = fs_form_text_flat(&x, &form->title);
-    subject = fs_form_text_flat(&x, &form->subject);
-    keywords = fs_form_text_flat(&x, &form->keywords);
-    doc->page = form->page;
-    fs_doc_set_meta(doc, title, "", subject, "fivestar");
-    if (*keywords) {
-        free(doc->keywords);
-        doc->keywords = fs_strdup(keywords);
-    }
+    doc = fs_form_text_doc(form, &x, "");
     for (size_t i = 0; i < form->nblocks; i++) {
         const tblock *b = &form->blocks[i];
         switch (b->kind) {
@@ -120,9 +103,6 @@ fs_doc *fs_form_statistics(const fs_forms *f, const fs_stats_row *rows,
             break;                      /* refused by the loader */
         }
     }
-    free(title);
-    free(subject);
-    free(keywords);
     return doc;
 }
 

@@ -426,3 +426,48 @@ void fs_form_text_spacer(fs_doc *doc, const tblock *b)
     fs_para_add_run(p, "", FS_ROLE_SONG, b->height * 72.0 / 25.4, 0, 0);
 }
 
+/* A new document for FORM (the caller frees it): the template's page, its
+ * title, subject and keywords with X's placeholders filled in, AUTHOR as
+ * the author. */
+fs_doc *fs_form_text_doc(const tform *form, bctx *x, const char *author)
+{
+    fs_doc *doc = fs_doc_new();
+    char *title = fs_form_text_flat(x, &form->title);
+    char *subject = fs_form_text_flat(x, &form->subject);
+    char *keywords = fs_form_text_flat(x, &form->keywords);
+
+    doc->page = form->page;
+    fs_doc_set_meta(doc, title, author, subject, "fivestar");
+    if (*keywords) {
+        free(doc->keywords);
+        doc->keywords = fs_strdup(keywords);
+    }
+    free(title);
+    free(subject);
+    free(keywords);
+    return doc;
+}
+
+/* Adds to DOC a table with TT's columns, padding and rules, and returns it
+ * (DOC owns it). */
+fs_table *fs_form_text_table(fs_doc *doc, const ttable *tt)
+{
+    fs_table *t = fs_doc_add_table(doc, tt->ncols, tt->widths);
+
+    t->pad_x = tt->pad_x;
+    t->pad_y = tt->pad_y;
+    t->border = tt->border;
+    return t;
+}
+
+/* Adds TT's header row to T (repeated on every page, never split), its
+ * texts filled in from X. */
+void fs_form_text_head_row(fs_table *t, const ttable *tt, bctx *x)
+{
+    fs_row *r = fs_table_add_row(t, FS_ROW_HEADER | FS_ROW_CANT_SPLIT, 0);
+
+    for (size_t k = 0; k < tt->ncols; k++) {
+        fs_cell *c = fs_row_add_cell(t, r, 1, 1, tt->head_valign);
+        fs_form_text_emit((target){NULL, c}, &tt->heads[k], x, 0);
+    }
+}

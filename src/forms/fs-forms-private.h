@@ -295,6 +295,12 @@ char *fs_form_text_flat(bctx *x, const tpara *p);
 size_t fs_form_text_emit(target t, const tpara *p, bctx *x, int skip_empty);
 /* Adds TEXT (one paragraph per line) to cell C in style ST. */
 void fs_form_text_literal(fs_cell *c, const tstyle *st, const char *text, long line);
+/* A new document for FORM: page and metadata from the template, AUTHOR. */
+fs_doc *fs_form_text_doc(const tform *form, bctx *x, const char *author);
+/* Adds a table with TT's columns, padding and rules to DOC. */
+fs_table *fs_form_text_table(fs_doc *doc, const ttable *tt);
+/* Adds TT's header row to T. */
+void fs_form_text_head_row(fs_table *t, const ttable *tt, bctx *x);
 /* ------------------------------------------------------------------------
  * fs-form-dossier.c: blocks shared by the forms of one dossier.
  * ---------------------------------------------------------------------- */
