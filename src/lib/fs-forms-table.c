@@ -16,32 +16,26 @@
 #define BOTH (1u << FS_FORMAT_PDF | 1u << FS_FORMAT_DOCX)
 
 /* 附件1: the scoresheet with self-scores, subtotals, total and verdict,
- * from P->forms. */
+ * from P->forms and P->scores. */
 static fs_doc *build_scoresheet(const fs_form_parts *p, const fs_form_entry *form,
                                 const fs_dossier *d, fs_diags *diags,
                                 fs_error *err)
 {
-    fs_result_sheet s;
-
     (void)form;
     (void)diags;
     *err = FS_OK;
-    fs_score_dossier(d, d->rubric, &s);
-    return fs_form_scoresheet(p->forms, d->rubric, d, &s);
+    return fs_form_scoresheet(p->forms, d->rubric, d, &p->scores);
 }
 
-/* 附件2: the application form, from P->forms. */
+/* 附件2: the application form, from P->forms and P->scores. */
 static fs_doc *build_application(const fs_form_parts *p, const fs_form_entry *form,
                                  const fs_dossier *d, fs_diags *diags,
                                  fs_error *err)
 {
-    fs_result_sheet s;
-
     (void)form;
     (void)diags;
     *err = FS_OK;
-    fs_score_dossier(d, d->rubric, &s);
-    return fs_form_application(p->forms, d->rubric, d, &s);
+    return fs_form_application(p->forms, d->rubric, d, &p->scores);
 }
 
 /* The document of drawing DR (which it takes over): the page DR was laid

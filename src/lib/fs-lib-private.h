@@ -38,6 +38,7 @@ void fs_lib_report(fs_lib *lib, fs_diags *diags);
 typedef struct fs_form_parts {
     fs_forms *forms;            /* FS_FORM_DOSSIER: the forms template of
                                    the dossier's rubric                    */
+    fs_result_sheet scores;     /* FS_FORM_DOSSIER: the dossier's scores   */
     const char *set;            /* FS_FORM_FLOWCHART: the template set     */
     const fs_fontset *fonts;    /* FS_FORM_FLOWCHART: for the layout       */
 } fs_form_parts;

@@ -264,9 +264,9 @@ fs_forms *fs_lib_forms(fs_lib *lib, const fs_rubric *r, fs_diags *diags,
 }
 
 /* Builds FORM for D with the table's builder, after loading the parts it
- * needs: a form of the dossier the forms template of D's rubric; a
- * flowchart the fonts and the template set (D's, else the one
- * fs_lib_set_rubric chose, else the only rubric there is); see
+ * needs: for a form of the dossier, the forms template of D's rubric and
+ * D's scores; for a flowchart, the fonts and the template set (D's, else
+ * the one fs_lib_set_rubric chose, else the only rubric there is); see
  * fivestar.h. */
 fs_doc *fs_lib_build(fs_lib *lib, const fs_form_entry *form,
                      const fs_dossier *d, fs_diags *diags, fs_error *err)
@@ -281,8 +281,11 @@ fs_doc *fs_lib_build(fs_lib *lib, const fs_form_entry *form,
         return NULL;
     }
     memset(&p, 0, sizeof p);
-    if (form->kind == FS_FORM_DOSSIER && !(p.forms = fs_lib_forms(lib, d->rubric, diags, err)))
-        return NULL;
+    if (form->kind == FS_FORM_DOSSIER) {
+        if (!(p.forms = fs_lib_forms(lib, d->rubric, diags, err)))
+            return NULL;
+        fs_score_dossier(d, d->rubric, &p.scores);
+    }
     if (form->kind == FS_FORM_FLOWCHART) {
         if (!(p.set = d ? d->rubric_id : lib->set)) {
             if ((*err = fs_lib_set_rubric(lib, NULL, diags)) != FS_OK)
