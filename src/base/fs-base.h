@@ -122,6 +122,9 @@ size_t fs_utf8_len(const char *s);          /* characters, not bytes      */
  * file beside PATH, fsync, rename.  Returns FS_OK or FS_E_IO with errno set
  * and the temporary removed. */
 fs_error fs_write_atomic(const char *path, const void *data, size_t n);
+/* Writes all N bytes at DATA to FD (again after EINTR and short writes):
+ * 0, or -1 with errno set. */
+int fs_write_fd(int fd, const void *data, size_t n);
 
 /* Temporaries (fs-temp.c).  fs_temp_write writes the N bytes at DATA to a
  * new file PATH.fstmp-PID-XXXXXX beside PATH and flushes it to the disk;

@@ -53,7 +53,6 @@ static void forget(const char *tmp)
 static fs_error temp_write(const char *path, const void *data, size_t n, char **tmp,
                            int flush)
 {
-    const char *p = data;
     int fd, saved;
     struct stat sb;
 
@@ -68,16 +67,8 @@ static fs_error temp_write(const char *path, const void *data, size_t n, char **
         goto fail;
     remember(*tmp);
     fchmod(fd, 0644);
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            goto fail_close;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
+    if (fs_write_fd(fd, data, n) < 0)
+        goto fail_close;
     if (flush && fsync(fd) < 0 && errno != EINVAL)
         goto fail_close;
     if (close(fd) < 0)

@@ -444,6 +444,28 @@ size_t fs_utf8_len(const char *s)
  * Whole-or-nothing writing.
  * ---------------------------------------------------------------------- */
 
+/* Writes all N bytes at DATA to FD, again after EINTR and short writes.
+ * Returns 0, or -1 with errno set (EIO when write wrote nothing). */
+int fs_write_fd(int fd, const void *data, size_t n)
+{
+    const char *p = data;
+
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
 /* Writes DATA straight into PATH, an existing device or FIFO (/dev/stdout,
  * /dev/full): a stream has no "whole or nothing", and replacing the device
  * node with a regular file (as a rename would, for root) must never happen.
@@ -456,20 +478,8 @@ static fs_error write_through(const char *path, const char *p, size_t n)
 
     if (fd < 0)
         return FS_E_IO;
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            if (w == 0)
-                errno = EIO;
-            goto done;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    err = FS_OK;
-done:
+    if (fs_write_fd(fd, p, n) == 0)
+        err = FS_OK;
     saved = errno;
     if (close(fd) < 0 && err == FS_OK)
         err = FS_E_IO;

@@ -235,23 +235,6 @@ typedef struct check_reply {
     char why[FS_MERGE_WHY];
 } check_reply;
 
-/* Writes the N bytes at P to FD whole; 0 or -1. */
-static int write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-
-    while (n) {
-        ssize_t k = write(fd, c, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        c += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
 /* Reads N bytes from FD into P; 0, or -1 at an early end or error. */
 static int read_all(int fd, void *p, size_t n)
 {
@@ -309,7 +292,7 @@ int fs_merge_check_pdf(const unsigned char *data, size_t n, size_t max_pages,
         close(fds[0]);
         memset(&r, 0, sizeof r);
         r.rc = check_pdf(data, n, max_pages, &out, &r.len, &r.npages, &r.repaired, r.why);
-        if (write_all(fds[1], &r, sizeof r) < 0 || (r.len && write_all(fds[1], out, r.len) < 0))
+        if (fs_write_fd(fds[1], &r, sizeof r) < 0 || (r.len && fs_write_fd(fds[1], out, r.len) < 0))
             _exit(3);
         _exit(0);
     }

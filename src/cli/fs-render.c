@@ -83,23 +83,6 @@ typedef struct result {
     char *out, *errs;
 } result;
 
-/* Writes the N bytes of P to FD whole; 0 or -1. */
-static int write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-
-    while (n) {
-        ssize_t k = write(fd, c, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        c += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
 /* The work of worker W of JOBS: its dossiers, one record each on FD.
  * Never returns. */
 static void worker(fs_lib *lib, fs_progress *pr, const fs_cli_args *a, const char *outdir,
@@ -128,8 +111,8 @@ static void worker(fs_lib *lib, fs_progress *pr, const fs_cli_args *a, const cha
         fs_diags_clear(&diags);
         h.nout = nout;
         h.nerr = nerr;
-        if (write_all(fd, &h, sizeof h) < 0 || write_all(fd, out, nout) < 0 ||
-            write_all(fd, errs, nerr) < 0)
+        if (fs_write_fd(fd, &h, sizeof h) < 0 || fs_write_fd(fd, out, nout) < 0 ||
+            fs_write_fd(fd, errs, nerr) < 0)
             status = 3;
         free(out);
         free(errs);

@@ -263,26 +263,6 @@ void fs_pdf_fonts_use(fs_pdf_fonts *pf, int face, uint32_t cp)
     hb_set_add(pf->f[face].used, cp);
 }
 
-/* Writes DATA[0..LEN) to FD.  Returns 0, or -1 with errno set. */
-static int write_all(int fd, const char *data, size_t len)
-{
-    size_t off = 0;
-
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            if (w == 0)
-                errno = ENOSPC;
-            return -1;
-        }
-        off += (size_t)w;
-    }
-    return 0;
-}
-
 /* Puts the font bytes DATA[0..LEN) into an anonymous in-memory file
  * (memfd_create) and returns a malloc'd name libharu can open it by,
  * /proc/self/fd/N, with the descriptor in *FD, to be closed once libharu
@@ -298,7 +278,7 @@ static char *memfd_font(const char *data, size_t len, int *fd)
     if (f < 0)
         return NULL;
     name = fs_printf("/proc/self/fd/%d", f);
-    if (write_all(f, data, len) < 0 || access(name, R_OK) != 0) {
+    if (fs_write_fd(f, data, len) < 0 || access(name, R_OK) != 0) {
         close(f);
         free(name);
         return NULL;
@@ -326,7 +306,7 @@ static char *write_temp_font(const char *data, size_t len, const char *what,
                    fs_errno_cn(errno));
         goto fail;
     }
-    if (write_all(fd, data, len) < 0) {
+    if (fs_write_fd(fd, data, len) < 0) {
         fs_font_error(diags, what, 0, "无法写入临时字体文件 %s：%s", name, fs_errno_cn(errno));
         goto fail;
     }
