@@ -11,6 +11,7 @@
 #ifndef FS_BASE_H
 #define FS_BASE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -40,8 +41,8 @@ const char *fs_strerror(fs_error err);
 int fs_exit_status(fs_error err);
 
 /* ------------------------------------------------------------------------
- * Diagnostics: FILE:LINE: error|warning: MESSAGE, collected and printed in
- * line order.  A line of 0 prints as FILE: error: MESSAGE.
+ * Diagnostics (fs-diags.c): FILE:LINE: error|warning: MESSAGE, collected
+ * and printed in line order.  A line of 0 prints as FILE: error: MESSAGE.
  * ---------------------------------------------------------------------- */
 typedef enum fs_severity { FS_WARNING, FS_ERROR } fs_severity;
 
@@ -105,6 +106,7 @@ void *fs_xcalloc(size_t n, size_t size);
 void *fs_xrealloc(void *p, size_t n);
 char *fs_strdup(const char *s); /* NULL for NULL                           */
 char *fs_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *fs_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* A growable byte buffer; b.s is always NUL-terminated once used. */
 typedef struct fs_buf { char *s; size_t len, cap; } fs_buf;
@@ -118,12 +120,12 @@ uint32_t fs_utf8_next(const char **p);
 size_t fs_utf8_encode(uint32_t cp, char out[4]);
 size_t fs_utf8_len(const char *s);          /* characters, not bytes      */
 
-/* Writes the NUL-free bytes DATA to PATH whole or not at all: a temporary
- * file beside PATH, fsync, rename.  Returns FS_OK or FS_E_IO with errno set
- * and the temporary removed. */
+/* Writes the NUL-free bytes DATA to PATH whole or not at all (fs-write.c):
+ * a temporary file beside PATH, fsync, rename.  Returns FS_OK or FS_E_IO
+ * with errno set and the temporary removed. */
 fs_error fs_write_atomic(const char *path, const void *data, size_t n);
-/* Writes all N bytes at DATA to FD (again after EINTR and short writes):
- * 0, or -1 with errno set. */
+/* Writes all N bytes at DATA to FD (again after EINTR and short writes;
+ * fs-util.c): 0, or -1 with errno set. */
 int fs_write_fd(int fd, const void *data, size_t n);
 
 /* Temporaries (fs-temp.c).  fs_temp_write writes the N bytes at DATA to a

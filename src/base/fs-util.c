@@ -1,10 +1,11 @@
 /*
- * fs-util.c - errors, diagnostics, exact tenths, dates, strings, UTF-8 and
- * whole-or-nothing file writing, shared by every module.
+ * fs-util.c - errors, memory, strings, buffers, exact tenths, dates, UTF-8
+ * and writing a buffer to a descriptor, shared by every module: the
+ * bottom of base/, using nothing else of fivestar.  Diagnostics are
+ * fs-diags.c, whole-or-nothing file writing fs-write.c.
  */
 #define _GNU_SOURCE
 #include "fs-base.h"
-#include "fs-cn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -105,18 +106,25 @@ char *fs_strdup(const char *s)
     return p;
 }
 
+/* vprintf into new memory the caller frees. */
+char *fs_vprintf(const char *fmt, va_list ap)
+{
+    char *s = NULL;
+
+    if (vasprintf(&s, fmt, ap) < 0)
+        out_of_memory();
+    return s;
+}
+
 /* printf into new memory the caller frees. */
 char *fs_printf(const char *fmt, ...)
 {
     va_list ap;
-    char *s = NULL;
-    int n;
+    char *s;
 
     va_start(ap, fmt);
-    n = vasprintf(&s, fmt, ap);
+    s = fs_vprintf(fmt, ap);
     va_end(ap);
-    if (n < 0)
-        out_of_memory();
     return s;
 }
 
@@ -176,88 +184,6 @@ void fs_buf_free(fs_buf *b)
     free(b->s);
     b->s = NULL;
     b->len = b->cap = 0;
-}
-
-/* ------------------------------------------------------------------------
- * Diagnostics.
- * ---------------------------------------------------------------------- */
-
-/* Adds one problem of FILE at LINE (0: the file as a whole).  FILE and the
- * message are kept on one line (fs_cn_oneline): a line break or control
- * character in a file name or a library's text can neither split the
- * diagnostic nor forge another "FILE:LINE:" line. */
-void fs_diags_add(fs_diags *d, const char *file, long line, fs_severity sev,
-                  const char *fmt, ...)
-{
-    va_list ap;
-    fs_diag *g;
-    char *msg = NULL;
-
-    va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        out_of_memory();
-    va_end(ap);
-    if (d->n == d->cap) {
-        d->cap = d->cap ? d->cap * 2 : 16;
-        d->v = fs_xrealloc(d->v, d->cap * sizeof *d->v);
-    }
-    g = &d->v[d->n];
-    g->file = fs_cn_name_dup(file ? file : "fivestar");
-    g->line = line;
-    g->severity = sev;
-    g->message = fs_cn_oneline_dup(msg);
-    free(msg);
-    g->seq = d->n;
-    d->n++;
-    if (sev == FS_ERROR)
-        d->errors++;
-    else
-        d->warnings++;
-}
-
-static int diag_cmp(const void *a, const void *b)
-{
-    const fs_diag *x = a, *y = b;
-    int c = strcmp(x->file, y->file);
-
-    if (c)
-        return x->seq < y->seq ? -1 : 1;   /* files keep their order */
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* Sorts the problems of each file by line, keeping the order of arrival
- * among equal lines and the order of the files. */
-void fs_diags_sort(fs_diags *d)
-{
-    if (d->n > 1)
-        qsort(d->v, d->n, sizeof *d->v, diag_cmp);
-}
-
-/* Prints every problem as FILE:LINE: error|warning: MESSAGE. */
-void fs_diags_print(const fs_diags *d, FILE *out)
-{
-    for (size_t i = 0; i < d->n; i++) {
-        const fs_diag *g = &d->v[i];
-        const char *kind = g->severity == FS_ERROR ? "error" : "warning";
-
-        if (g->line > 0)
-            fprintf(out, "%s:%ld: %s: %s\n", g->file, g->line, kind, g->message);
-        else
-            fprintf(out, "%s: %s: %s\n", g->file, kind, g->message);
-    }
-}
-
-/* Frees every problem; D is empty and reusable afterwards. */
-void fs_diags_clear(fs_diags *d)
-{
-    for (size_t i = 0; i < d->n; i++) {
-        free(d->v[i].file);
-        free(d->v[i].message);
-    }
-    free(d->v);
-    memset(d, 0, sizeof *d);
 }
 
 /* ------------------------------------------------------------------------
@@ -441,7 +367,7 @@ size_t fs_utf8_len(const char *s)
 }
 
 /* ------------------------------------------------------------------------
- * Whole-or-nothing writing.
+ * Descriptors.
  * ---------------------------------------------------------------------- */
 
 /* Writes all N bytes at DATA to FD, again after EINTR and short writes.
@@ -464,49 +390,4 @@ int fs_write_fd(int fd, const void *data, size_t n)
         n -= (size_t)w;
     }
     return 0;
-}
-
-/* Writes DATA straight into PATH, an existing device or FIFO (/dev/stdout,
- * /dev/full): a stream has no "whole or nothing", and replacing the device
- * node with a regular file (as a rename would, for root) must never happen.
- * Returns FS_OK, or FS_E_IO with errno set. */
-static fs_error write_through(const char *path, const char *p, size_t n)
-{
-    int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
-    int saved;
-    fs_error err = FS_E_IO;
-
-    if (fd < 0)
-        return FS_E_IO;
-    if (fs_write_fd(fd, p, n) == 0)
-        err = FS_OK;
-    saved = errno;
-    if (close(fd) < 0 && err == FS_OK)
-        err = FS_E_IO;
-    else
-        errno = saved;
-    return err;
-}
-
-/* Writes DATA into a new temporary file in PATH's folder, flushes it to the
- * disk and renames it onto PATH, so PATH holds either its old content or
- * all of DATA, never a part.  On failure the temporary is removed, errno
- * tells why and FS_E_IO is returned.  A PATH that exists and is not a
- * regular file is never replaced: a folder fails (EISDIR), a device or
- * FIFO is written through (write_through). */
-fs_error fs_write_atomic(const char *path, const void *data, size_t n)
-{
-    char *tmp;
-    struct stat sb;
-
-    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-        if (S_ISDIR(sb.st_mode)) {
-            errno = EISDIR;
-            return FS_E_IO;
-        }
-        return write_through(path, data, n);
-    }
-    if (fs_temp_write(path, data, n, &tmp) != FS_OK)
-        return FS_E_IO;
-    return fs_temp_commit(tmp, path);
 }
