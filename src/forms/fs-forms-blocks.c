@@ -37,6 +37,15 @@ static void check_width(loader *ld, xmlNodePtr node, const double *w, size_t n)
                             (const char *)node->name, sum, ld->text_width);
 }
 
+/* <header> NODE of table T: the header row's style (*HEAD, refined by
+ * NODE's attributes) and vertical alignment. */
+static void read_header(loader *ld, xmlNodePtr node, tstyle *head, ttable *t)
+{
+    fs_forms_read_attrs(ld, node, STYLE_ATTRS " valign");
+    *head = fs_forms_read_style(ld, node, head);
+    t->head_valign = fs_forms_read_valign(ld, node, t->head_valign);
+}
+
 /* Reads the table attributes of NODE into T and returns its text style. */
 static tstyle parse_table_attrs(loader *ld, xmlNodePtr node, ttable *t)
 {
@@ -106,9 +115,7 @@ void fs_forms_blocks_scores(loader *ld, xmlNodePtr node, tform *f)
         if (c->type != XML_ELEMENT_NODE)
             continue;
         if (fs_forms_read_is(c, "header")) {
-            fs_forms_read_attrs(ld, c, STYLE_ATTRS " valign");
-            head = fs_forms_read_style(ld, c, &head);
-            t->head_valign = fs_forms_read_valign(ld, c, t->head_valign);
+            read_header(ld, c, &head, t);
         } else if (fs_forms_read_is(c, "column")) {
             if (t->ncols == MAX_COLS) {
                 fs_forms_read_error(ld, c, "表格最多 %d 列", MAX_COLS);
@@ -347,9 +354,7 @@ void fs_forms_blocks_roster(loader *ld, xmlNodePtr node, tform *f, int index)
         if (c->type != XML_ELEMENT_NODE)
             continue;
         if (fs_forms_read_is(c, "header")) {
-            fs_forms_read_attrs(ld, c, STYLE_ATTRS " valign");
-            head = fs_forms_read_style(ld, c, &head);
-            t->head_valign = fs_forms_read_valign(ld, c, t->head_valign);
+            read_header(ld, c, &head, t);
         } else if (fs_forms_read_is(c, "column")) {
             char *value;
             int role;
