@@ -1,26 +1,10 @@
 /*
- * fs-font.c - font roles, glyph look-up and measuring, subsetting and PDF
- * embedding.  The interface and its rules are described in fs-font.h; the
- * libharu 2.3.0 defects worked around here are measured in
- * shared/research/libharu-docx-fonts.md, sections 1 and 3.
- *
- * Measuring uses HarfBuzz only.  Embedding runs each used face through
- * hb-subset (no hinting, no layout tables), which also works around
- * libharu's broken handling of composite glyphs; because libharu 2.3.0 can
- * only load fonts from files, the subset goes into an in-memory file
- * (memfd) or, where there is none, a temporary file unlinked once loaded.
- *
- * The subset's cmap is rebuilt to map compact stand-ins, U+0100, U+0101,
- * ... one per code point drawn, in code point order, instead of the real
- * code points; fs_pdf_fonts_encode substitutes them and the ToUnicode CMap
- * (which libharu writes as an invalid code-to-CID CMap and we replace by
- * bfchar entries) maps each back to its real character, a UTF-16 surrogate
- * pair outside the BMP.  libharu 2.3.0 turns characters outside the BMP
- * into spaces, and the stand-ins make the fonts cheap to build: see
- * get_font, write_cidtogidmap and attach_fontfile (issue 3: building the
- * fonts was most of a PDF's run time).
- * Nothing depends on time or randomness: the same input gives a
- * byte-identical PDF.
+ * fs-font.c - the fonts both backends use (fs-font.h): the font roles and
+ * fonts.conf, glyph look-up and measuring with HarfBuzz, and subsets of a
+ * face (hb-subset: no hinting, no layout tables) that the backends embed.
+ * Embedding itself is the backends' (the PDF's in src/pdf/, the DOCX's in
+ * src/docx/).  Nothing depends on time or randomness: the same input gives
+ * the same subsets.
  */
 #define _GNU_SOURCE                 /* vasprintf, memfd_create */
 #include "fs-font.h"
