@@ -148,16 +148,16 @@ typedef struct tlay {
 
 /* A row-spanning cell with repeat_label while its rows are being placed:
  * its part on the current page began at PART_TOP. */
-typedef struct group {
+typedef struct label_span {
     size_t cell, end;
     double need, part_top;
-} group;
+} label_span;
 
 /* Pagination state of one table. */
 typedef struct tpag {
     rctx *rc;
     tlay *tl;
-    group *g;
+    label_span *g;
     size_t ng, capg;
     double body_top;            /* where body rows start on this page      */
     size_t last_row;            /* the row placed last                     */
@@ -173,18 +173,6 @@ typedef struct frag {
 /* ------------------------------------------------------------------------
  * Small helpers.
  * ---------------------------------------------------------------------- */
-
-/* Makes room in the array V (SIZE-byte elements, *CAP of them) for element
- * N and returns the possibly moved array.  Aborts when out of memory. */
-static inline void *grow(void *v, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return v;
-    *cap = *cap ? *cap * 2 : 16;
-    if (*cap <= n)
-        *cap = n + 1;
-    return fs_xrealloc(v, *cap * size);
-}
 
 /* The larger of A and B. */
 static inline double dmax(double a, double b)

@@ -45,7 +45,7 @@ static void cell_build(rctx *rc, const tlay *tl, tcell *c)
         fs_pdf_layout_para(rc, &c->c->paras[i], avail, pl);
         y += pl->before;
         for (size_t k = 0; k < pl->nl; k++) {
-            c->items = grow(c->items, &cap, c->nitems, sizeof *c->items);
+            c->items = fs_grow(c->items, c->nitems, &cap, sizeof *c->items);
             c->items[c->nitems++] = (item){ pl, k, y };
             y += pl->pitch;
         }
@@ -109,7 +109,7 @@ void fs_pdf_table_build(rctx *rc, const fs_table *t, double x0, tlay *tl)
             rs = fc->rowspan < 1 ? 1 : (size_t)fc->rowspan;
             if (rs > limit - r)
                 rs = limit - r;
-            tl->cells = grow(tl->cells, &cap, tl->ncells, sizeof *tl->cells);
+            tl->cells = fs_grow(tl->cells, tl->ncells, &cap, sizeof *tl->cells);
             c = &tl->cells[tl->ncells++];
             memset(c, 0, sizeof *c);
             c->c = fc;
@@ -170,7 +170,7 @@ static void row_place(tpag *tp, size_t r, double h)
 {
     trow *row = &tp->tl->rows[r];
 
-    row->pl = grow(row->pl, &row->cappl, row->npl, sizeof *row->pl);
+    row->pl = fs_grow(row->pl, row->npl, &row->cappl, sizeof *row->pl);
     row->pl[row->npl++] = (place){ fs_pdf_layout_cur_page(tp->rc), tp->rc->y, h };
     tp->rc->y += h;
     if (r >= tp->tl->nhead) {
@@ -202,7 +202,7 @@ static double groups_short(const tpag *tp, size_t only_end, int any_end)
     double ext = 0;
 
     for (size_t i = 0; i < tp->ng; i++) {
-        const group *g = &tp->g[i];
+        const label_span *g = &tp->g[i];
         double part = tp->rc->y - g->part_top;
 
         if (!any_end && g->end != only_end)
@@ -259,8 +259,8 @@ static void groups_open(tpag *tp, size_t r)
 
         if (c->row != r || c->rs < 2 || !c->c->repeat_label)
             continue;
-        tp->g = grow(tp->g, &tp->capg, tp->ng, sizeof *tp->g);
-        tp->g[tp->ng++] = (group){ i, c->row + c->rs - 1, c->need, tp->rc->y };
+        tp->g = fs_grow(tp->g, tp->ng, &tp->capg, sizeof *tp->g);
+        tp->g[tp->ng++] = (label_span){ i, c->row + c->rs - 1, c->need, tp->rc->y };
     }
 }
 
@@ -506,7 +506,7 @@ static size_t cell_frags(const tlay *tl, const tcell *c, frag **out)
         size_t k = first->npl < last->npl ? first->npl : last->npl;
 
         for (size_t i = 0; i < k; i++) {
-            f = grow(f, &cap, n, sizeof *f);
+            f = fs_grow(f, n, &cap, sizeof *f);
             f[n++] = (frag){ first->pl[i].page, first->pl[i].top,
                              last->pl[i].top + last->pl[i].h };
         }
@@ -521,7 +521,7 @@ static size_t cell_frags(const tlay *tl, const tcell *c, frag **out)
                 f[n - 1].bot = dmax(f[n - 1].bot, p->top + p->h);
                 continue;
             }
-            f = grow(f, &cap, n, sizeof *f);
+            f = fs_grow(f, n, &cap, sizeof *f);
             f[n++] = (frag){ p->page, p->top, p->top + p->h };
         }
     *out = f;
