@@ -104,6 +104,9 @@ char *fs_date_format_cn(fs_date d, char *buf, size_t size);
 void *fs_xmalloc(size_t n);     /* abort()s on failure: never returns NULL */
 void *fs_xcalloc(size_t n, size_t size);
 void *fs_xrealloc(void *p, size_t n);
+/* Room for element N in the array V of SIZE-byte elements, *CAP of them
+ * (doubling); returns the possibly moved array. */
+void *fs_grow(void *v, size_t n, size_t *cap, size_t size);
 char *fs_strdup(const char *s); /* NULL for NULL                           */
 char *fs_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *fs_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));

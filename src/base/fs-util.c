@@ -92,6 +92,20 @@ void *fs_xrealloc(void *p, size_t n)
     return p;
 }
 
+/* Makes room in the array V (SIZE-byte elements, *CAP of them) for element
+ * N and returns the possibly moved array: the capacity doubles (16 at
+ * first), so appending one element at a time costs amortised O(1).
+ * Aborts when out of memory. */
+void *fs_grow(void *v, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return v;
+    *cap = *cap ? *cap * 2 : 16;
+    if (*cap <= n)
+        *cap = n + 1;
+    return fs_xrealloc(v, *cap * size);
+}
+
 /* Copies S into new memory the caller frees; NULL stays NULL. */
 char *fs_strdup(const char *s)
 {

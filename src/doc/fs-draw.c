@@ -60,15 +60,6 @@ void fs_drawing_free(fs_drawing *dr)
     free(dr);
 }
 
-/* Makes room for one more element in an array of SIZE-byte elements. */
-static void *grow(void *v, size_t n, size_t *cap, size_t size)
-{
-    if (n < *cap)
-        return v;
-    *cap = *cap ? *cap * 2 : 16;
-    return fs_xrealloc(v, *cap * size);
-}
-
 /* Appends a shape: black 0.75 pt border, white fill, no label. */
 fs_draw_shape *fs_drawing_add_shape(fs_drawing *dr, const char *id,
                                     fs_shape_kind kind, double x, double y,
@@ -76,7 +67,7 @@ fs_draw_shape *fs_drawing_add_shape(fs_drawing *dr, const char *id,
 {
     fs_draw_shape *s;
 
-    dr->shapes = grow(dr->shapes, dr->nshapes, &dr->shapes_cap, sizeof *s);
+    dr->shapes = fs_grow(dr->shapes, dr->nshapes, &dr->shapes_cap, sizeof *s);
     s = &dr->shapes[dr->nshapes++];
     memset(s, 0, sizeof *s);
     s->id = fs_strdup(id);
@@ -98,7 +89,7 @@ fs_draw_connector *fs_drawing_add_connector(fs_drawing *dr, const char *from,
 {
     fs_draw_connector *c;
 
-    dr->connectors = grow(dr->connectors, dr->nconnectors,
+    dr->connectors = fs_grow(dr->connectors, dr->nconnectors,
                           &dr->connectors_cap, sizeof *c);
     c = &dr->connectors[dr->nconnectors++];
     memset(c, 0, sizeof *c);
@@ -124,7 +115,7 @@ fs_draw_item *fs_drawing_add_text(fs_drawing *dr, fs_draw_text_kind kind,
 {
     fs_draw_item *t;
 
-    dr->texts = grow(dr->texts, dr->ntexts, &dr->texts_cap, sizeof *t);
+    dr->texts = fs_grow(dr->texts, dr->ntexts, &dr->texts_cap, sizeof *t);
     t = &dr->texts[dr->ntexts++];
     memset(t, 0, sizeof *t);
     t->kind = kind;
@@ -172,16 +163,16 @@ fs_draw_shape *fs_drawing_shape(fs_drawing *dr, const char *id)
 void fs_drawing_take(fs_drawing *dst, fs_drawing *src)
 {
     for (size_t i = 0; i < src->nshapes; i++) {
-        dst->shapes = grow(dst->shapes, dst->nshapes, &dst->shapes_cap, sizeof *dst->shapes);
+        dst->shapes = fs_grow(dst->shapes, dst->nshapes, &dst->shapes_cap, sizeof *dst->shapes);
         dst->shapes[dst->nshapes++] = src->shapes[i];
     }
     for (size_t i = 0; i < src->nconnectors; i++) {
-        dst->connectors = grow(dst->connectors, dst->nconnectors, &dst->connectors_cap,
+        dst->connectors = fs_grow(dst->connectors, dst->nconnectors, &dst->connectors_cap,
                                sizeof *dst->connectors);
         dst->connectors[dst->nconnectors++] = src->connectors[i];
     }
     for (size_t i = 0; i < src->ntexts; i++) {
-        dst->texts = grow(dst->texts, dst->ntexts, &dst->texts_cap, sizeof *dst->texts);
+        dst->texts = fs_grow(dst->texts, dst->ntexts, &dst->texts_cap, sizeof *dst->texts);
         dst->texts[dst->ntexts++] = src->texts[i];
     }
     src->nshapes = src->nconnectors = src->ntexts = 0;

@@ -10,15 +10,6 @@
 #include <string.h>
 
 
-/* Makes room for one more element in an array of SIZE-byte elements. */
-void *fs_flow_grow(void *v, size_t n, size_t *cap, size_t size)
-{
-    if (n < *cap)
-        return v;
-    *cap = *cap ? *cap * 2 : 16;
-    return fs_xrealloc(v, *cap * size);
-}
-
 /* ------------------------------------------------------------------------
  * Measuring and wrapping.
  * ---------------------------------------------------------------------- */
@@ -170,7 +161,7 @@ void fs_flow_put_lines(fs_draw_text *t, const wrapped *w, fs_font_role role,
 /* Appends the rectangle R to O. */
 void fs_flow_obst_add(obstacles *o, rect r)
 {
-    o->v = fs_flow_grow(o->v, o->n, &o->cap, sizeof *o->v);
+    o->v = fs_grow(o->v, o->n, &o->cap, sizeof *o->v);
     o->v[o->n++] = r;
 }
 

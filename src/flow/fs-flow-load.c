@@ -153,7 +153,7 @@ static void load_nodes(loader *ld, xmlNodePtr nodes, fs_flow *f)
     for (xmlNodePtr n = fs_xml_child(nodes, "node"); n; n = fs_xml_next(n, "node")) {
         fs_flow_node *nd;
 
-        f->nodes = fs_flow_grow(f->nodes, f->nnodes, &cap, sizeof *f->nodes);
+        f->nodes = fs_grow(f->nodes, f->nnodes, &cap, sizeof *f->nodes);
         nd = &f->nodes[f->nnodes];
         memset(nd, 0, sizeof *nd);
         load_node(ld, n, nd);
@@ -194,7 +194,7 @@ static void load_edges(loader *ld, xmlNodePtr edges, fs_flow *f)
         char *when = fs_xml_attr(n, "when"), *raw = fs_xml_text(n);
         fs_flow_edge *e;
 
-        f->edges = fs_flow_grow(f->edges, f->nedges, &cap, sizeof *f->edges);
+        f->edges = fs_grow(f->edges, f->nedges, &cap, sizeof *f->edges);
         e = &f->edges[f->nedges];
         memset(e, 0, sizeof *e);
         e->line = fs_xml_line(n);

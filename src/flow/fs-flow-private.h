@@ -91,7 +91,6 @@ typedef struct layout {
 #define ARROW_HW     1.2        /* half width of an arrowhead as one       */
 
 /* fs-flow-geom.c: see the comment above each definition there. */
-void *fs_flow_grow(void *v, size_t n, size_t *cap, size_t size);
 double fs_flow_text_width(const fs_fontset *fs, fs_font_role role, double size,
                           const char *s);
 void fs_flow_wrap(const fs_fontset *fs, fs_font_role role, double size,

@@ -57,18 +57,6 @@ typedef struct canvas {
     double ox, oy;              /* points: the origin, y from the bottom   */
 } canvas;
 
-/* Makes room in the array V (SIZE-byte elements, *CAP of them) for element
- * N and returns the possibly moved array.  Aborts when out of memory. */
-static void *grow(void *v, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return v;
-    *cap = *cap ? *cap * 2 : 16;
-    if (*cap <= n)
-        *cap = n + 1;
-    return fs_xrealloc(v, *cap * size);
-}
-
 /* ------------------------------------------------------------------------
  * Preparing the texts.
  * ---------------------------------------------------------------------- */
@@ -82,7 +70,7 @@ static void warn_missing(fs_pdf_drawing *pd, fs_diags *diags, const char *file,
     for (size_t i = 0; i < pd->nwarned; i++)
         if (pd->warned[i] == cp)
             return;
-    pd->warned = grow(pd->warned, &pd->capwarned, pd->nwarned, sizeof *pd->warned);
+    pd->warned = fs_grow(pd->warned, pd->nwarned, &pd->capwarned, sizeof *pd->warned);
     pd->warned[pd->nwarned++] = cp;
     fs_utf8_encode(cp, u);
     fs_diags_add(diags, file, 0, FS_WARNING, "字体中没有字符“%s”（U+%04X），以〓代替",
@@ -114,11 +102,11 @@ static void prepare_line(fs_pdf_drawing *pd, const fs_fontset *fonts,
             continue;
         }
         if (!cur || cur->face != face) {
-            pd->sp = grow(pd->sp, &pd->capsp, pd->nsp, sizeof *pd->sp);
+            pd->sp = fs_grow(pd->sp, pd->nsp, &pd->capsp, sizeof *pd->sp);
             cur = &pd->sp[pd->nsp++];
             *cur = (span){ x, ln->y, t->size, t->color, face, pd->ncps, 0 };
         }
-        pd->cps = grow(pd->cps, &pd->capcps, pd->ncps, sizeof *pd->cps);
+        pd->cps = fs_grow(pd->cps, pd->ncps, &pd->capcps, sizeof *pd->cps);
         pd->cps[pd->ncps++] = cp;
         cur->n++;
         fs_pdf_fonts_use(pd->pf, face, cp);

@@ -61,7 +61,7 @@ static uint32_t normalise(uint32_t cp)
  * returns its index. */
 size_t fs_pdf_layout_new_page(rctx *rc)
 {
-    rc->pages = grow(rc->pages, &rc->cappages, rc->npages, sizeof *rc->pages);
+    rc->pages = fs_grow(rc->pages, rc->npages, &rc->cappages, sizeof *rc->pages);
     memset(&rc->pages[rc->npages], 0, sizeof *rc->pages);
     rc->y = rc->top;
     return rc->npages++;
@@ -97,7 +97,7 @@ static void add_seg(rctx *rc, size_t pg, int vertical, double at, double a,
     b = quantise(b);
     if (w <= 0 || b - a <= 0)
         return;
-    p->sg = grow(p->sg, &p->capsg, p->nsg, sizeof *p->sg);
+    p->sg = fs_grow(p->sg, p->nsg, &p->capsg, sizeof *p->sg);
     p->sg[p->nsg++] = (seg){ vertical, quantise(at), a, b, w };
 }
 
@@ -121,10 +121,10 @@ static void add_span(rctx *rc, size_t pg, const glyph *g, size_t n, double x,
 
     if (n == 0 || g[0].face < 0)
         return;
-    p->sp = grow(p->sp, &p->capsp, p->nsp, sizeof *p->sp);
+    p->sp = fs_grow(p->sp, p->nsp, &p->capsp, sizeof *p->sp);
     p->sp[p->nsp++] = (dspan){ x, y, size, cs, g[0].face, bold, rc->ncps, n };
     for (size_t i = 0; i < n; i++) {
-        rc->cps = grow(rc->cps, &rc->capcps, rc->ncps, sizeof *rc->cps);
+        rc->cps = fs_grow(rc->cps, rc->ncps, &rc->capcps, sizeof *rc->cps);
         rc->cps[rc->ncps++] = g[i].draw;
         fs_pdf_fonts_use(rc->pf, g[i].face, g[i].draw);
     }
@@ -142,7 +142,7 @@ static void warn_missing(rctx *rc, uint32_t cp, long line)
     for (size_t i = 0; i < rc->nwarn; i++)
         if (rc->warn[i].cp == cp && rc->warn[i].line == line)
             return;
-    rc->warn = grow(rc->warn, &rc->capwarn, rc->nwarn, sizeof *rc->warn);
+    rc->warn = fs_grow(rc->warn, rc->nwarn, &rc->capwarn, sizeof *rc->warn);
     rc->warn[rc->nwarn++] = (warned){ cp, line };
     fs_utf8_encode(cp, u);
     fs_diags_add(rc->diags, rc->doc->source_file, line > 0 ? line : 0,
@@ -210,7 +210,7 @@ static double measure_next(void *ctx, uint32_t cp)
 /* Appends a line to PL. */
 static void push_line(play *pl, size_t g0, size_t g1, double width)
 {
-    pl->l = grow(pl->l, &pl->capl, pl->nl, sizeof *pl->l);
+    pl->l = fs_grow(pl->l, pl->nl, &pl->capl, sizeof *pl->l);
     pl->l[pl->nl++] = (pline){ g0, g1, width };
 }
 
@@ -377,15 +377,15 @@ void fs_pdf_layout_para(rctx *rc, const fs_para *p, double avail, play *pl)
             uint32_t cp = normalise(fs_utf8_next(&s));
             char u[4];
 
-            pl->g = grow(pl->g, &capg, pl->ng, sizeof *pl->g);
-            off = grow(off, &capoff, pl->ng, sizeof *off);
+            pl->g = fs_grow(pl->g, pl->ng, &capg, sizeof *pl->g);
+            off = fs_grow(off, pl->ng, &capoff, sizeof *off);
             off[pl->ng] = text.len;
             shape(rc, run, (unsigned)r, size, cp, &pl->g[pl->ng]);
             fs_buf_add(&text, u, fs_utf8_encode(cp, u));
             pl->ng++;
         }
     }
-    off = grow(off, &capoff, pl->ng, sizeof *off);
+    off = fs_grow(off, pl->ng, &capoff, sizeof *off);
     off[pl->ng] = text.len;
     if (pl->size <= 0)
         pl->size = DEFAULT_SIZE;
