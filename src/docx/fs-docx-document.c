@@ -107,12 +107,7 @@ static void write_w_p_thin(fs_dx *x, int page_break)
 {
     fs_dx_start(x, "w:p");
     fs_dx_start(x, "w:pPr");
-    fs_dx_start(x, "w:spacing");
-    fs_dx_attr_int(x, "w:before", 0);
-    fs_dx_attr_int(x, "w:after", 0);
-    fs_dx_attr_int(x, "w:line", 20);
-    fs_dx_attr(x, "w:lineRule", "exact");
-    fs_dx_end(x);
+    fs_docx_write_thin_spacing(x);
     fs_dx_start(x, "w:rPr");
     fs_docx_write_sz(x, 1);
     fs_dx_end(x);

@@ -616,12 +616,7 @@ void fs_docx_drawing_write(fs_dx *x, const fs_docx_ctx *c, const fs_drawing *dr,
     fs_dx_start(x, "w:pPr");                    /* pageBreakBefore, spacing */
     if (break_before)
         fs_dx_empty(x, "w:pageBreakBefore");
-    fs_dx_start(x, "w:spacing");
-    fs_dx_attr_int(x, "w:before", 0);
-    fs_dx_attr_int(x, "w:after", 0);
-    fs_dx_attr_int(x, "w:line", 20);
-    fs_dx_attr(x, "w:lineRule", "exact");
-    fs_dx_end(x);
+    fs_docx_write_thin_spacing(x);
     fs_dx_end(x);
     if (d.n)
         write_group(&d, group_id);

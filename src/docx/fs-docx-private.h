@@ -293,6 +293,8 @@ void fs_docx_write_rpr(fs_dx *x, const fs_docx_ctx *c, int font,
 void fs_docx_write_rfonts(fs_dx *x, const fs_docx_ctx *c, int font);
 /* <w:sz> and <w:szCs> for SIZE points. */
 void fs_docx_write_sz(fs_dx *x, double size);
+/* Write the <w:spacing> of a 1-point line, no space before or after. */
+void fs_docx_write_thin_spacing(fs_dx *x);
 /* The largest run size of P in points, 0 without runs. */
 double fs_docx_write_para_size(const fs_para *p);
 /* The paragraph layout the parts share, in schema order: <w:spacing>

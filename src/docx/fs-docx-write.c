@@ -34,6 +34,18 @@ void fs_docx_write_sz(fs_dx *x, double size)
     fs_dx_val_int(x, "w:szCs", fs_dx_hps(size));
 }
 
+/* Write the <w:spacing> of a 1-point line with no space around it (the
+ * thin paragraph between two tables, the paragraph holding a drawing). */
+void fs_docx_write_thin_spacing(fs_dx *x)
+{
+    fs_dx_start(x, "w:spacing");
+    fs_dx_attr_int(x, "w:before", 0);
+    fs_dx_attr_int(x, "w:after", 0);
+    fs_dx_attr_int(x, "w:line", 20);
+    fs_dx_attr(x, "w:lineRule", "exact");
+    fs_dx_end(x);
+}
+
 /* Write the <w:rPr> element (see fs-docx-private.h).  Schema order:
  * rFonts, b, bCs, sz, szCs, u. */
 void fs_docx_write_rpr(fs_dx *x, const fs_docx_ctx *c, int font, double size,
