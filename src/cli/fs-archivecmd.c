@@ -41,6 +41,7 @@ static int archive_write(const fs_cli_args *args)
     fs_diags diags = {0};
     fs_lib *lib;
     fs_error err;
+    int st;
     fs_tally tally;
     fs_summary total = {0};
     report_ctx rc = {&pr, &tally};
@@ -51,11 +52,8 @@ static int archive_write(const fs_cli_args *args)
         fprintf(stderr, "fivestar archive: error: --date 应为 YYYY-MM-DD 形式的日期\n");
         return 2;
     }
-    lib = fs_lib_new(&lo, &diags, &err);
-    fs_diags_print(&diags, stderr);
-    fs_diags_clear(&diags);
-    if (!lib)
-        return fs_exit_status(err);
+    if (!(lib = fs_cli_lib(&lo, &st)))
+        return st;
     fs_progress_init(&pr, "归档");
     fs_lib_set_progress(lib, fs_progress_show, &pr);
     fs_tally_init(&tally, (const char *const *)args->files, args->nfiles);

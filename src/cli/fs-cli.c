@@ -276,6 +276,22 @@ done:
     return status;
 }
 
+/* The library context of a command with options O, what went wrong
+ * making it (fonts, PDF/A profile) printed on standard error.  NULL with
+ * *STATUS the exit status when it could not be made. */
+fs_lib *fs_cli_lib(const fs_lib_options *o, int *status)
+{
+    fs_diags diags = {0};
+    fs_error err;
+    fs_lib *lib = fs_lib_new(o, &diags, &err);
+
+    fs_diags_print(&diags, stderr);
+    fs_diags_clear(&diags);
+    if (!lib)
+        *status = fs_exit_status(err);
+    return lib;
+}
+
 /* Ends a command: flushes standard output and turns a failed write (a full
  * disk, /dev/full, an I/O error) into exit status 3 with a message, so
  * that a report which never reached its file cannot pass for success.

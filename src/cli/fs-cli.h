@@ -19,6 +19,7 @@ int fs_cli_parse(int argc, char **argv, const char *const *spec, fs_cli_args *a)
 void fs_cli_args_free(fs_cli_args *a);
 int fs_cli_worst(int status, fs_error err);
 int fs_cli_help(const char *name, FILE *out);
+fs_lib *fs_cli_lib(const fs_lib_options *o, int *status); /* fs_lib_new, printed */
 int fs_cli_finish(int status);   /* flushes stdout; 3 when it failed */
 
 int fs_cmd_validate(int argc, char **argv);

@@ -340,13 +340,8 @@ int fs_cmd_render(int argc, char **argv)
         status = 3;
         goto done;
     }
-    lib = fs_lib_new(&lo, &diags, &err);
-    fs_diags_print(&diags, stderr);
-    fs_diags_clear(&diags);
-    if (!lib) {
-        status = fs_exit_status(err);
+    if (!(lib = fs_cli_lib(&lo, &status)))
         goto done;
-    }
     if (jobs > 1) {
         status = render_parallel(lib, &pr, &a, outdir, &o, jobs, &sum);
         goto done;

@@ -60,13 +60,8 @@ int fs_cmd_stats(int argc, char **argv)
     if (has_ext(out, ".docx"))
         ro.format = FS_FORMAT_DOCX;
     status = 0;
-    lib = fs_lib_new(&lo, &diags, &err);
-    fs_diags_print(&diags, stderr);
-    fs_diags_clear(&diags);
-    if (!lib) {
-        status = fs_exit_status(err);
+    if (!(lib = fs_cli_lib(&lo, &status)))
         goto done;
-    }
     ds = fs_xcalloc(a.nfiles, sizeof *ds);
     for (size_t i = 0; i < a.nfiles; i++) {
         if (fs_signal_caught())
