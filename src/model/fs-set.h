@@ -3,7 +3,7 @@
  * id and is the files
  *
  *   templates/rubrics/ID.xml            the rubric (fs-rubric.c)
- *   templates/forms/ID.xml              the texts of the forms (fs-form.c)
+ *   templates/forms/ID.xml              the texts of the forms (src/forms/)
  *   templates/flowcharts/ID/creation.xml  附件4, else flowcharts/creation.xml
  *   templates/flowcharts/ID/dynamic.xml   附件5, else flowcharts/dynamic.xml
  *
