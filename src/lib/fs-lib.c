@@ -295,6 +295,7 @@ fs_doc *fs_lib_build(fs_lib *lib, const fs_form_entry *form,
         if (!(p.fonts = fs_lib_fonts(lib, diags, err)))
             return NULL;
     }
+    /* cppcheck-suppress returnDanglingLifetime ; the builder returns a new document and keeps nothing of P */
     return build(&p, form, d, diags, err);
 }
 
