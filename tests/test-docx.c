@@ -1456,6 +1456,7 @@ START_TEST(test_libreoffice)
     }
     ck_assert_msg(strstr(text, "—1—") && strstr(text, "—2—"),
                   "no page numbers in the text");
+    free(text);
     free(cmd);
     free(out);
     free(err);
