@@ -8,6 +8,7 @@
  *   fs-serve-http.c   HTTP plumbing on libmicrohttpd: who may ask (token,
  *                     cookie, Host, Origin), bodies and their limit, replies
  *   fs-serve-api.c    the routes of the JSON API
+ *   fs-serve-reply.c  replies as data: JSON strings, diagnostics, errors
  *   fs-serve-store.c  the folder: safe names, reading, listing, atomic save
  *   fs-serve-docs.c   what the library (fivestar.h) makes of a dossier held
  *                     in memory: diagnostics, score, forms, the 统计表
@@ -52,7 +53,8 @@ typedef struct fs_serve_req {
 } fs_serve_req;
 
 /* A reply: the routes fill it, the HTTP layer sends it.  DATA, ETAG and
- * DISPOSITION are malloc'd and freed by fs_serve_reply_free. */
+ * DISPOSITION are malloc'd and freed by fs_serve_reply_free.  The
+ * functions below are fs-serve-reply.c. */
 typedef struct fs_serve_reply {
     unsigned status;
     const char *type;           /* Content-Type                            */
