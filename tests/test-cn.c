@@ -435,6 +435,22 @@ START_TEST(test_chinese_spelling_equals_canonical)
 }
 END_TEST
 
+/* Fails unless NORM turns each CASES[i][0] into CASES[i][1] (NULL: not
+ * recognised), for the N cases. */
+static void expect_norm(char *(*norm)(const char *), const char *const (*cases)[2], size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *r = norm(cases[i][0]);
+
+        if (cases[i][1])
+            ck_assert_msg(r && strcmp(r, cases[i][1]) == 0, "%s gave %s", cases[i][0],
+                          r ? r : "NULL");
+        else
+            ck_assert_msg(r == NULL, "%s gave %s", cases[i][0], r);
+        free(r);
+    }
+}
+
 START_TEST(test_normalisers)
 {
     static const char *const dates[][2] = {
@@ -451,30 +467,9 @@ START_TEST(test_normalisers)
         {"yes", "yes"}, {"No", "no"}, {"是", "yes"}, {"否", "no"}, {"　是　", "yes"},
         {"不达标", "no"}, {"maybe", NULL}, {"是否", NULL},
     };
-    for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
-        char *r = fs_norm_date(dates[i][0]);
-        if (dates[i][1])
-            ck_assert_msg(r && strcmp(r, dates[i][1]) == 0, "%s gave %s", dates[i][0], r ? r : "NULL");
-        else
-            ck_assert_msg(r == NULL, "%s gave %s", dates[i][0], r);
-        free(r);
-    }
-    for (size_t i = 0; i < sizeof stars / sizeof *stars; i++) {
-        char *r = fs_norm_star(stars[i][0]);
-        if (stars[i][1])
-            ck_assert_msg(r && strcmp(r, stars[i][1]) == 0, "%s gave %s", stars[i][0], r ? r : "NULL");
-        else
-            ck_assert_msg(r == NULL, "%s gave %s", stars[i][0], r);
-        free(r);
-    }
-    for (size_t i = 0; i < sizeof yesno / sizeof *yesno; i++) {
-        char *r = fs_norm_yesno(yesno[i][0]);
-        if (yesno[i][1])
-            ck_assert_msg(r && strcmp(r, yesno[i][1]) == 0, "%s gave %s", yesno[i][0], r ? r : "NULL");
-        else
-            ck_assert_msg(r == NULL, "%s gave %s", yesno[i][0], r);
-        free(r);
-    }
+    expect_norm(fs_norm_date, dates, sizeof dates / sizeof *dates);
+    expect_norm(fs_norm_star, stars, sizeof stars / sizeof *stars);
+    expect_norm(fs_norm_yesno, yesno, sizeof yesno / sizeof *yesno);
 }
 END_TEST
 
