@@ -227,6 +227,24 @@ START_TEST(file_size_limit_is_a_write_error)
 }
 END_TEST
 
+/* Outputs follow the user's umask, and a file replaced keeps its own
+ * permissions: a form kept private stays private. */
+START_TEST(outputs_keep_permissions)
+{
+    char *modes = NULL;
+
+    ck_assert_int_eq(tu_run_fmt(&modes, NULL,
+                         "cd %s && (umask 077 && $FIVESTAR render $ROOT/samples/hengtai-2018.xml -o pm "
+                         ">/dev/null 2>&1 && $FIVESTAR stats $ROOT/samples/hengtai-2018.xml -o pm/s.pdf "
+                         ">/dev/null 2>&1) && stat -c %%a pm/hengtai-2018/评定标准.pdf pm/s.pdf && "
+                         "chmod 640 pm/hengtai-2018/申报表.pdf && "
+                         "(umask 022 && $FIVESTAR render $ROOT/samples/hengtai-2018.xml -o pm >/dev/null 2>&1) && "
+                         "stat -c %%a pm/hengtai-2018/申报表.pdf", work), 0);
+    ck_assert_str_eq(modes, "600\n600\n640\n");
+    free(modes);
+}
+END_TEST
+
 /* The temporaries of a run that was killed outright (its PID gone) are
  * removed by the next run into that folder, with a warning; one of a run
  * still going (this test's own PID) is kept. */
@@ -286,6 +304,7 @@ int main(void)
     tcase_add_test(tc, signals_stop_cleanly);
     tcase_add_test(tc, file_size_limit_is_a_write_error);
     tcase_add_test(tc, killed_runs_temporaries_swept);
+    tcase_add_test(tc, outputs_keep_permissions);
     suite_add_tcase(s, tc);
     return tu_main(s);
 }

@@ -8,6 +8,7 @@
 #include "testutil.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
 #include <errno.h>
 
 static char *dir;               /* a copy of samples/ */
@@ -443,6 +444,39 @@ START_TEST(draft_saved)
 }
 END_TEST
 
+/* A save keeps the file's permissions (a dossier kept private stays
+ * private); a name as long as the file system allows can be saved too. */
+START_TEST(save_keeps_mode_and_long_names)
+{
+    char *p = path_in("mingli-2018.xml"), hdr[512], *etag, name[300], url[400];
+    struct stat sb;
+    tu_reply r;
+
+    ck_assert_int_eq(chmod(p, 0600), 0);
+    r = req("GET", "/api/dossiers/mingli-2018.xml", NULL);
+    etag = tu_header(&r, "ETag");
+    snprintf(hdr, sizeof hdr, "%sIf-Match: %s\r\n", auth, etag);
+    {
+        tu_reply w = tu_http(srv.port, "PUT", "/api/dossiers/mingli-2018.xml", hdr, r.body, strlen(r.body));
+        ck_assert_int_eq(w.status, 200);
+        tu_reply_free(&w);
+    }
+    ck_assert_int_eq(stat(p, &sb), 0);
+    ck_assert_int_eq(sb.st_mode & 07777, 0600);
+    tu_reply_free(&r);
+    free(etag);
+    free(p);
+    /* 251 bytes + ".xml" = 255, the longest file name */
+    memset(name, 'a', 251);
+    strcpy(name + 251, ".xml");
+    snprintf(url, sizeof url, "/api/dossiers/%s/new", name);
+    r = req("POST", url, "");
+    ck_assert_int_eq(r.status, 201);
+    tu_reply_free(&r);
+    ck_assert_int_eq(hidden_files(), 0);
+}
+END_TEST
+
 START_TEST(create_blank)
 {
     char *blank, *onfile;
@@ -718,6 +752,7 @@ static Suite *serve_suite(void)
     tcase_add_test(tc, save_with_etag);
     tcase_add_test(tc, draft_saved);
     tcase_add_test(tc, create_blank);
+    tcase_add_test(tc, save_keeps_mode_and_long_names);
     tcase_add_test(tc, list_and_get);
     tcase_add_test(tc, check_is_score_json);
     tcase_add_test(tc, forms_byte_identical);

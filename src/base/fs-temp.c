@@ -48,6 +48,23 @@ static void forget(const char *tmp)
         }
 }
 
+/* The process's umask, read without changing it (the umask(2) round trip
+ * would open a window in which another thread creates files unmasked):
+ * from /proc/self/status, else 022. */
+static mode_t current_umask(void)
+{
+    FILE *f = fopen("/proc/self/status", "re");
+    char line[128];
+    unsigned m = 022;
+
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "Umask: %o", &m) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return (mode_t)(m & 0777);
+}
+
 /* Writes the N bytes at DATA to a new temporary beside PATH and, when
  * FLUSH, flushes it to the disk; see fs-base.h. */
 static fs_error temp_write(const char *path, const void *data, size_t n, char **tmp,
@@ -56,8 +73,11 @@ static fs_error temp_write(const char *path, const void *data, size_t n, char **
     int fd, saved;
     struct stat sb;
 
+    int exists;
+
     *tmp = NULL;
-    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+    exists = stat(path, &sb) == 0;
+    if (exists && !S_ISREG(sb.st_mode)) {
         errno = S_ISDIR(sb.st_mode) ? EISDIR : EEXIST;
         return FS_E_IO;
     }
@@ -66,7 +86,9 @@ static fs_error temp_write(const char *path, const void *data, size_t n, char **
     if (fd < 0)
         goto fail;
     remember(*tmp);
-    fchmod(fd, 0644);
+    /* mkstemp makes it 0600: the file it replaces keeps its permissions,
+     * a new one gets those the umask allows, as any program's would. */
+    fchmod(fd, exists ? sb.st_mode & 07777 : 0666 & ~current_umask());
     if (fs_write_fd(fd, data, n) < 0)
         goto fail_close;
     if (flush && fsync(fd) < 0 && errno != EINVAL)

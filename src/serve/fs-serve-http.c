@@ -216,7 +216,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         enum MHD_Result ok;
         rep.status = 303;
         rep.type = "text/plain; charset=utf-8";
-        ok = send_reply(c, &rep, cookie, url);
+        /* "//host/…" would send the browser elsewhere: only our own root. */
+        ok = send_reply(c, &rep, cookie, url[0] == '/' && url[1] != '/' ? url : "/");
         free(cookie);
         free(name);
         return ok;

@@ -166,9 +166,11 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-/* See fs-serve.h.  The temporary is ".NAME.RANDOM.tmp" beside NAME (a
- * hidden name, so it never shows in the list); a symlink or anything but a
- * regular file at NAME is refused rather than replaced. */
+/* See fs-serve.h.  The temporary is ".fstmp-PID-RANDOM.tmp" beside NAME
+ * (a hidden name, so it never shows in the list, and of a fixed length, so
+ * that every name that may be read may be saved); a symlink or anything
+ * but a regular file at NAME is refused rather than replaced.  A file that
+ * exists keeps its permissions; a new one gets the umask's. */
 int fs_serve_save(const fs_serve *s, const char *name, const char *data, size_t len)
 {
     struct stat sb;
@@ -179,18 +181,22 @@ int fs_serve_save(const fs_serve *s, const char *name, const char *data, size_t 
         errno = EINVAL;
         return -1;
     }
-    if (fstatat(s->dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(sb.st_mode)) {
+    int exists = fstatat(s->dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0;
+
+    if (exists && !S_ISREG(sb.st_mode)) {
         errno = S_ISLNK(sb.st_mode) ? ELOOP : EISDIR;
         return -1;
     }
     for (int tries = 0; fd < 0 && tries < 100; tries++) {
         free(tmp);
-        tmp = fs_printf(".%s.%ld%d.tmp", name, (long)getpid(), rand() % 100000);
-        fd = openat(s->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        tmp = fs_printf(".fstmp-%ld-%d.tmp", (long)getpid(), rand() % 1000000);
+        fd = openat(s->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
         if (fd < 0 && errno != EEXIST)
             goto done;
     }
     if (fd < 0)
+        goto done;
+    if (exists && fchmod(fd, sb.st_mode & 07777) < 0)
         goto done;
     if (write_all(fd, data, len) < 0 || fsync(fd) < 0)
         goto done;
