@@ -17,7 +17,9 @@
 
 #define BASE "samples/mingli-2018.xml"
 
-/* Loads TEXT as a dossier from a temporary file named NAME; fills DIAGS. */
+/* Loads TEXT as a dossier from a temporary file named NAME; fills DIAGS.
+ * Like tu_load_text, but also checks, while the rubric cache still lives,
+ * that a dossier that loads has the Dongguan rubric. */
 static fs_dossier *load_text(const char *text, size_t len, const char *name,
                              fs_diags *diags, fs_error *err, char **path_out)
 {
@@ -44,22 +46,18 @@ static fs_dossier *load_text(const char *text, size_t len, const char *name,
     return d;
 }
 
-/* Asserts that DIAGS holds a diagnostic of SEV at LINE containing MSG. */
+/* Asserts that DIAGS holds a diagnostic of SEV at LINE (>= 0) containing
+ * MSG (tu_find_diag), listing all of them when it does not. */
 static void assert_diag(const fs_diags *diags, fs_severity sev, long line,
                         const char *msg)
 {
-    fs_buf all = {0};
+    char *all;
 
-    for (size_t i = 0; i < diags->n; i++) {
-        const fs_diag *g = &diags->v[i];
-        if (g->severity == sev && g->line == line && strstr(g->message, msg)) {
-            fs_buf_free(&all);
-            return;
-        }
-        fs_buf_printf(&all, "  %ld: %s\n", g->line, g->message);
-    }
+    if (tu_find_diag(diags, sev, line, msg))
+        return;
+    all = tu_diags_text(diags);
     ck_abort_msg("no %s at line %ld containing \"%s\"; got:\n%s",
-                 sev == FS_ERROR ? "error" : "warning", line, msg, all.s ? all.s : "  (none)\n");
+                 sev == FS_ERROR ? "error" : "warning", line, msg, *all ? all : "  (none)\n");
 }
 
 /* ------------------------------------------------------------------------
