@@ -259,15 +259,12 @@ START_TEST(test_no_orphans)
     render_samples();
     for (size_t i = 0; i < NSAMPLES; i++)
         for (size_t f = 0; f < 2; f++) {
-            char *pdf = path_of(samples[i], files[f]), *cmd, *out, *line, *save = NULL;
+            char *pdf = path_of(samples[i], files[f]), *out, *line, *save = NULL;
 
-            if (asprintf(&cmd, "pdftotext -raw '%s' -", pdf) < 0)
-                abort();
-            ck_assert_int_eq(tu_run(cmd, &out, NULL), 0);
+            ck_assert_int_eq(tu_run_fmt(&out, NULL, "pdftotext -raw '%s' -", pdf), 0);
             for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
                 ck_assert_msg(!orphan_line(line), "%s: a line of one character: %s", pdf, line);
             free(out);
-            free(cmd);
             free(pdf);
         }
 }
@@ -299,20 +296,14 @@ START_TEST(test_running_head)
             fs_rubric_cache *cache = fs_rubric_cache_new();
             const fs_rubric *r;
             fs_dossier *d = load_sample(samples[i], &r, cache);
-            char *file, *pdf, *docx, *cmd, *p1, *p2, *hdr, *doc, *head;
+            char *file, *pdf, *docx, *p1, *p2, *hdr, *doc, *head;
 
             if (asprintf(&file, "%s.pdf", forms[f]) < 0 ||
                 asprintf(&head, "%s%s（续）", d->name.s, forms[f]) < 0)
                 abort();
             pdf = path_of(samples[i], file);
-            if (asprintf(&cmd, "pdftotext -f 1 -l 1 '%s' -", pdf) < 0)
-                abort();
-            ck_assert_int_eq(tu_run(cmd, &p1, NULL), 0);
-            free(cmd);
-            if (asprintf(&cmd, "pdftotext -raw -f 2 -l 2 '%s' -", pdf) < 0)
-                abort();
-            ck_assert_int_eq(tu_run(cmd, &p2, NULL), 0);
-            free(cmd);
+            ck_assert_int_eq(tu_run_fmt(&p1, NULL, "pdftotext -f 1 -l 1 '%s' -", pdf), 0);
+            ck_assert_int_eq(tu_run_fmt(&p2, NULL, "pdftotext -raw -f 2 -l 2 '%s' -", pdf), 0);
             ck_assert_msg(!strstr(p1, "（续）"), "%s: page 1 has a running head", pdf);
             if (*p2) {
                 char *sq = tu_squeeze(p2, 0);
@@ -325,17 +316,11 @@ START_TEST(test_running_head)
             if (asprintf(&file, "%s.docx", forms[f]) < 0)
                 abort();
             docx = path_of(samples[i], file);
-            if (asprintf(&cmd, "unzip -p '%s' word/header1.xml", docx) < 0)
-                abort();
-            ck_assert_int_eq(tu_run(cmd, &hdr, NULL), 0);
-            free(cmd);
+            ck_assert_int_eq(tu_run_fmt(&hdr, NULL, "unzip -p '%s' word/header1.xml", docx), 0);
             ck_assert_msg(strstr(hdr, d->name.s) && strstr(hdr, "（续）"), "%s: header1", docx);
-            if (asprintf(&cmd, "unzip -p '%s' word/document.xml", docx) < 0)
-                abort();
-            ck_assert_int_eq(tu_run(cmd, &doc, NULL), 0);
+            ck_assert_int_eq(tu_run_fmt(&doc, NULL, "unzip -p '%s' word/document.xml", docx), 0);
             ck_assert_ptr_nonnull(strstr(doc, "<w:titlePg/>"));
             ck_assert_ptr_nonnull(strstr(doc, "w:headerReference w:type=\"first\""));
-            free(cmd);
             free(doc);
             free(hdr);
             free(docx);
