@@ -766,6 +766,31 @@ START_TEST(paragraph_kinds)
 }
 END_TEST
 
+/* print="no" leaves a block out of its form; the attribute belongs to the
+ * blocks of a form only. */
+START_TEST(print_switch)
+{
+    int ok;
+    char *msg = load_text(HEAD SHEET_OK "<application><title>T</title>\n"
+                          "<para print=\"no\">x</para><para print=\"yes\">y</para></application></forms>\n",
+                          &ok);
+
+    ck_assert_msg(ok, "%s", msg);
+    free(msg);
+    msg = load_text(HEAD SHEET_OK "<application><title>T</title>\n"
+                    "<para print=\"maybe\">x</para></application></forms>\n", &ok);
+    ck_assert(!ok);
+    ck_assert_msg(strstr(msg, ":5: error:") && strstr(msg, "print"), "%s", msg);
+    free(msg);
+    msg = load_text(HEAD SHEET_OK "<application><title>T</title>\n"
+                    "<grid><column width=\"156\" print=\"no\"/><row><label>a</label><value>b</value></row>"
+                    "</grid></application></forms>\n", &ok);
+    ck_assert(!ok);
+    ck_assert_msg(strstr(msg, ":5: error:") && strstr(msg, "print"), "%s", msg);
+    free(msg);
+}
+END_TEST
+
 static Suite *form_suite(void)
 {
     Suite *s = suite_create("form");
@@ -773,6 +798,7 @@ static Suite *form_suite(void)
 
     tcase_add_test(tc, template_matches_schema);
     tcase_add_test(tc, minimal_template_loads);
+    tcase_add_test(tc, print_switch);
     tcase_add_test(tc, template_errors_name_file_and_line);
     tcase_add_test(tc, template_with_dtd_is_refused);
     tcase_add_test(tc, template_brace_errors);

@@ -47,6 +47,21 @@ int fs_forms_read_is(xmlNodePtr n, const char *name)
     return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
 }
 
+/* Is NODE a block of a form (a child of <scoresheet>, <application>,
+ * <statistics> or <evidence-index>), the elements that may say
+ * print="no" (load_form in fs-forms-load.c)? */
+static int is_block(xmlNodePtr node)
+{
+    static const char *const forms[] = {"scoresheet", "application", "statistics",
+                                        "evidence-index"};
+    xmlNodePtr up = node->parent;
+
+    for (size_t i = 0; up && up->type == XML_ELEMENT_NODE && i < sizeof forms / sizeof *forms; i++)
+        if (fs_forms_read_is(up, forms[i]))
+            return 1;
+    return 0;
+}
+
 /* Reports every attribute of NODE whose name is not in the space-separated
  * list ALLOWED (a typo such as space_before must not pass silently). */
 void fs_forms_read_attrs(loader *ld, xmlNodePtr node, const char *allowed)
@@ -64,7 +79,7 @@ void fs_forms_read_attrs(loader *ld, xmlNodePtr node, const char *allowed)
             while (*p == ' ')
                 p++;
         }
-        if (!ok && strcmp(name, "print") != 0)  /* any block: load_form */
+        if (!ok && !(strcmp(name, "print") == 0 && is_block(node)))
             fs_forms_read_error(ld, node, "<%s> 不允许有属性 %s", (const char *)node->name, name);
     }
 }
