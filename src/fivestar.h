@@ -203,6 +203,26 @@ fs_error fs_lib_render_form(fs_lib *lib, const fs_form_entry *form,
 fs_error fs_lib_write_forms(fs_lib *lib, const fs_dossier *d, const char *dir,
                             unsigned formats, const fs_render_options *o,
                             fs_diags *diags);
+/* Many dossiers' forms, made durable together (fs-lib-batch.c): what
+ * `render` does for a group of dossiers.  fs_lib_batch_add does what
+ * fs_lib_write_forms does for D but leaves its files as temporaries beside
+ * their final names (a failure leaves nothing of D and is returned);
+ * DIAGS must live until the batch is committed or freed.
+ * fs_lib_batch_commit flushes every temporary of the batch in one pass
+ * (one syncfs of the file system when there are many, instead of a flush
+ * per file) and then renames each dossier's files into place; a failure
+ * goes to the dossier's DIAGS and leaves nothing of it.
+ * fs_lib_batch_result is the I-th dossier's outcome (FS_OK once it is
+ * committed whole).  fs_lib_batch_free removes what was not committed. */
+typedef struct fs_lib_batch fs_lib_batch;
+fs_lib_batch *fs_lib_batch_new(void);
+fs_error fs_lib_batch_add(fs_lib *lib, fs_lib_batch *b, const fs_dossier *d,
+                          const char *dir, unsigned formats,
+                          const fs_render_options *o, fs_diags *diags);
+size_t fs_lib_batch_count(const fs_lib_batch *b);
+void fs_lib_batch_commit(fs_lib_batch *b);
+fs_error fs_lib_batch_result(const fs_lib_batch *b, size_t i);
+void fs_lib_batch_free(fs_lib_batch *b);
 /* Makes the folder DIR (one level) unless it is a folder already.
  * Returns 0, or -1 with errno (ENOTDIR when DIR is something else). */
 int fs_lib_make_dir(const char *dir);

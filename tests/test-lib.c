@@ -9,6 +9,8 @@
 #include "testutil.h"
 #include "fivestar.h"
 
+#include <dirent.h>
+
 #define SAMPLE "samples/hengtai-2018.xml"
 
 static char *work;
@@ -366,6 +368,104 @@ START_TEST(archive_write_and_verify)
 }
 END_TEST
 
+/* The number of entries of DIR whose names contain PART (-1: no DIR). */
+static int count_names(const char *dir, const char *part)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    if (!d)
+        return -1;
+    while ((e = readdir(d)) != NULL)
+        n += strstr(e->d_name, part) != NULL;
+    closedir(d);
+    return n;
+}
+
+/* A batch of dossiers (what `render --jobs` commits per group): until the
+ * commit no form is under its final name, only temporaries; a dossier that
+ * fails leaves nothing and does not stop the others; the commit (20
+ * files: one syncfs pass) puts every other dossier's forms in place, the
+ * bytes fs_lib_write_forms writes; a batch freed before its commit leaves
+ * nothing at all, not even the folders it made. */
+START_TEST(batch_commits_whole_dossiers)
+{
+    static const char *const names[] = {"a", "b", "c", "d", "e"};
+    enum { N = sizeof names / sizeof names[0] };
+    fs_render_options ro = {FS_FORMAT_PDF, 0, 0};
+    unsigned formats = 1u << FS_FORMAT_PDF | 1u << FS_FORMAT_DOCX;
+    fs_diags diags[N + 1];
+    fs_error err;
+    fs_dossier *d;
+    fs_lib_batch *b;
+    char *dir, *ref, *bad, *cmd;
+
+    memset(diags, 0, sizeof diags);
+    d = fs_lib_load(lib, SAMPLE, &diags[N], &err);
+    ck_assert_ptr_nonnull(d);
+    ref = tu_path(work, "ref");
+    ck_assert_int_eq(fs_lib_write_forms(lib, d, ref, formats, &ro, &diags[N]), FS_OK);
+    ck_assert_int_eq(count_names(ref, ".fstmp-"), 0);
+
+    /* Five dossiers and one whose folder is a file. */
+    b = fs_lib_batch_new();
+    bad = tu_path(work, "bad");
+    tu_write(bad, "x", 1);
+    for (int i = 0; i < N; i++) {
+        dir = tu_path(work, names[i]);
+        ck_assert_int_eq(fs_lib_batch_add(lib, b, d, dir, formats, &ro, &diags[i]), FS_OK);
+        ck_assert_int_eq(count_names(dir, ".fstmp-"), 4);
+        ck_assert_int_eq(count_names(dir, "评定标准") + count_names(dir, "申报表"), 4);
+        ck_assert_int_eq(count_names(dir, ".pdf.fstmp-") + count_names(dir, ".docx.fstmp-"), 4);
+        free(dir);
+    }
+    ck_assert_int_eq(fs_lib_batch_add(lib, b, d, bad, formats, &ro, &diags[N]), FS_E_IO);
+    ck_assert_ptr_nonnull(tu_find_diag(&diags[N], FS_ERROR, -1, "无法创建文件夹"));
+    ck_assert_uint_eq(fs_lib_batch_count(b), N + 1);
+    ck_assert_int_eq(fs_lib_batch_result(b, 0), FS_E_INTERRUPTED);      /* not yet */
+    fs_lib_batch_commit(b);
+    for (int i = 0; i < N; i++) {
+        ck_assert_int_eq(fs_lib_batch_result(b, (size_t)i), FS_OK);
+        ck_assert_uint_eq(diags[i].errors, 0);
+        dir = tu_path(work, names[i]);
+        ck_assert_int_eq(count_names(dir, ".fstmp-"), 0);
+        if (asprintf(&cmd, "diff -r %s %s", ref, dir) < 0)
+            abort();
+        ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
+        free(cmd), free(dir);
+    }
+    ck_assert_int_eq(fs_lib_batch_result(b, N), FS_E_IO);
+    ck_assert_int_eq(fs_lib_batch_result(b, N + 1), FS_E_INTERRUPTED);
+    fs_lib_batch_free(b);
+
+    /* Added, never committed: nothing is left, the new folder neither;
+     * the forms already in place are untouched. */
+    b = fs_lib_batch_new();
+    dir = tu_path(work, "never");
+    ck_assert_int_eq(fs_lib_batch_add(lib, b, d, dir, formats, &ro, &diags[N]), FS_OK);
+    ck_assert_int_eq(count_names(dir, ".fstmp-"), 4);
+    free(dir);
+    dir = tu_path(work, "b");
+    ck_assert_int_eq(fs_lib_batch_add(lib, b, d, dir, formats, &ro, &diags[N]), FS_OK);
+    fs_lib_batch_free(b);
+    ck_assert_int_eq(count_names(dir, ".fstmp-"), 0);
+    if (asprintf(&cmd, "diff -r %s %s", ref, dir) < 0)
+        abort();
+    ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
+    free(cmd), free(dir);
+    dir = tu_path(work, "never");
+    ck_assert_int_eq(count_names(dir, ""), -1);
+    free(dir);
+    fs_lib_batch_free(NULL);
+
+    for (int i = 0; i <= N; i++)
+        fs_diags_clear(&diags[i]);
+    fs_dossier_free(d);
+    free(ref), free(bad);
+}
+END_TEST
+
 static void setup(void)
 {
     fs_diags diags = {0};
@@ -401,6 +501,7 @@ int main(void)
     tcase_add_test(tc, flowchart_marked_from_memory);
     tcase_add_test(tc, stats_and_blank_match_cli);
     tcase_add_test(tc, archive_write_and_verify);
+    tcase_add_test(tc, batch_commits_whole_dossiers);
     suite_add_tcase(s, tc);
     return tu_main(s);
 }

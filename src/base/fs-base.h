@@ -146,7 +146,9 @@ fs_error fs_temp_write(const char *path, const void *data, size_t n, char **tmp)
 /* fs_temp_write without the flush, for a set of files: write them all
  * with it, then flush them in one pass with fs_temp_flush (FS_E_IO with
  * errno set when one fails), then commit them.  One flush pass per set
- * instead of one per file (README, Performance). */
+ * instead of one per file, and for a large set (many dossiers' files) one
+ * syncfs per file system instead of one flush per file (README,
+ * Performance). */
 fs_error fs_temp_write_unflushed(const char *path, const void *data, size_t n,
                                  char **tmp);
 fs_error fs_temp_flush(char *const *tmps, size_t n);

@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,10 +49,13 @@ static void forget(const char *tmp)
         }
 }
 
-/* The process's umask, read without changing it (the umask(2) round trip
+static mode_t umask_value = 022;
+static pthread_once_t umask_once = PTHREAD_ONCE_INIT;
+
+/* Reads the process's umask without changing it (the umask(2) round trip
  * would open a window in which another thread creates files unmasked):
  * from /proc/self/status, else 022. */
-static mode_t current_umask(void)
+static void umask_read(void)
 {
     FILE *f = fopen("/proc/self/status", "re");
     char line[128];
@@ -62,7 +66,15 @@ static mode_t current_umask(void)
             break;
     if (f)
         fclose(f);
-    return (mode_t)(m & 0777);
+    umask_value = (mode_t)(m & 0777);
+}
+
+/* The process's umask, read once (a batch writes thousands of files;
+ * fivestar never changes its umask). */
+static mode_t current_umask(void)
+{
+    pthread_once(&umask_once, umask_read);
+    return umask_value;
 }
 
 /* Writes the N bytes at DATA to a new temporary beside PATH and, when
@@ -126,25 +138,66 @@ fs_error fs_temp_write_unflushed(const char *path, const void *data, size_t n,
     return temp_write(path, data, n, tmp, 0);
 }
 
-/* Flushes the N temporaries TMPS, one after the other (the file system
- * serves the whole pass with one journal commit, where a flush per
- * file written would commit once per file); see fs-base.h. */
+/* From this many temporaries on, fs_temp_flush has the kernel write back
+ * their whole file system with one syncfs, instead of flushing them one
+ * by one: each fdatasync waits for the disk (on ext4 without a journal it
+ * writes the file's inode on its own), one syncfs writes every dirty page
+ * and inode in one pass and waits once.  Measured on a batch of 300
+ * dossiers (README, Performance): the flushes took 17 % of the time one
+ * by one and 3 % in passes of 16 dossiers' files. */
+#define SYNCFS_MIN 16
+
+/* fdatasync on the file NAME; 0, or -1 with errno. */
+static int flush_one(const char *name, int whole_fs)
+{
+    int fd = open(name, O_RDONLY | O_CLOEXEC | O_NOCTTY), saved, rc;
+
+    if (fd < 0)
+        return -1;
+    rc = whole_fs ? syncfs(fd) : fdatasync(fd);
+    if (rc < 0 && errno == EINVAL)
+        rc = 0;                 /* a file system that cannot flush */
+    saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+/* Flushes the N temporaries TMPS to the disk; see fs-base.h.  A few are
+ * flushed one after the other (the file system serves the pass with one
+ * journal commit); many (SYNCFS_MIN) with one syncfs per file system
+ * they are on. */
 fs_error fs_temp_flush(char *const *tmps, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        int fd = open(tmps[i], O_RDONLY | O_CLOEXEC | O_NOCTTY), saved;
+    dev_t *devs;
+    size_t ndevs = 0;
+    fs_error err = FS_OK;
 
-        if (fd < 0)
-            return FS_E_IO;
-        if (fdatasync(fd) < 0 && errno != EINVAL) {
-            saved = errno;
-            close(fd);
-            errno = saved;
-            return FS_E_IO;
-        }
-        close(fd);
+    if (n < SYNCFS_MIN) {
+        for (size_t i = 0; i < n; i++)
+            if (flush_one(tmps[i], 0) < 0)
+                return FS_E_IO;
+        return FS_OK;
     }
-    return FS_OK;
+    devs = fs_xcalloc(n, sizeof *devs);
+    for (size_t i = 0; i < n && err == FS_OK; i++) {
+        struct stat sb;
+        size_t k = 0;
+
+        if (stat(tmps[i], &sb) < 0) {
+            err = FS_E_IO;
+            break;
+        }
+        while (k < ndevs && devs[k] != sb.st_dev)
+            k++;
+        if (k < ndevs)
+            continue;
+        devs[ndevs++] = sb.st_dev;
+        if (flush_one(tmps[i], 1) < 0)
+            err = FS_E_IO;
+    }
+    free(devs);
+    return err;
 }
 
 /* Renames TMP onto PATH; see fs-base.h. */

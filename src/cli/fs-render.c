@@ -12,8 +12,11 @@
  *
  * Many dossiers are rendered by --jobs worker processes (default: one per
  * processor), forked once the fonts are loaded so that they share them.
- * Worker W takes dossiers W, W + JOBS, …; for each it sends the parent a
- * record over a pipe: its index, outcome, and what it would have printed.
+ * Worker W takes dossiers W, W + JOBS, …, GROUP at a time: it writes their
+ * files as temporaries, makes them all durable in one pass and renames
+ * each dossier's files into place (the library's batch), then sends the
+ * parent a record for each over a pipe: its index, outcome, and what it
+ * would have printed.
  * The parent prints the records in the order of the command line, so the
  * output is the same as with one process, and draws the progress line.
  */
@@ -83,39 +86,103 @@ typedef struct result {
     char *out, *errs;
 } result;
 
-/* The work of worker W of JOBS: its dossiers, one record each on FD.
- * Never returns. */
-static void worker(fs_lib *lib, fs_progress *pr, const fs_cli_args *a, const char *outdir,
+/* A worker commits its dossiers in groups of this many: their files are
+ * made durable in one pass (fs_lib_batch_commit) before any is renamed,
+ * and their records go to the parent then. */
+#define GROUP 16
+
+/* A dossier of a worker's group, until the group is committed. */
+typedef struct pending {
+    size_t index;               /* in the command line                    */
+    fs_error err;               /* FS_OK while it is in the batch         */
+    size_t set;                 /* its place in the batch, once added     */
+    int added;
+    fs_diags diags;
+} pending;
+
+/* Loads and checks dossier FILE and adds its forms to batch B, into
+ * OUTDIR/NAME/ (P says where it went and how). */
+static void stage_one(fs_lib *lib, fs_lib_batch *b, const char *file,
+                      const char *name, const char *outdir,
+                      const render_opts *o, pending *p)
+{
+    fs_dossier *d = fs_lib_load(lib, file, &p->diags, &p->err);
+    char *dir;
+
+    if (!d)
+        return;
+    dir = fs_printf("%s/%s", outdir, name);
+    p->set = fs_lib_batch_count(b);
+    p->added = 1;
+    p->err = fs_lib_batch_add(lib, b, d, dir, o->formats, &o->ro, &p->diags);
+    free(dir);
+    fs_dossier_free(d);
+}
+
+/* Sends the parent the record of dossier P (committed or failed) on FD:
+ * the line `render` prints for it and its diagnostics.  Returns 0, or -1
+ * when the pipe failed. */
+static int send_record(const fs_cli_args *a, const char *outdir,
+                       const render_opts *o, const pending *p, fs_diags *diags,
+                       int fd)
+{
+    char *out = NULL, *errs = NULL;
+    size_t nout = 0, nerr = 0;
+    FILE *fe;
+    rec_head h;
+    int rc = 0;
+
+    if (p->err == FS_OK)
+        out = fs_printf("%s → %s/%s/\n", a->files[p->index], outdir, o->names[p->index]);
+    nout = out ? strlen(out) : 0;
+    fs_diags_sort(diags);
+    if (!(fe = open_memstream(&errs, &nerr)))
+        _exit(3);
+    fs_diags_print(diags, fe);
+    fclose(fe);
+    memset(&h, 0, sizeof h);            /* no uninitialised padding in the pipe */
+    h.index = p->index;
+    h.err = p->err;
+    h.nout = nout;
+    h.nerr = nerr;
+    if (fs_write_fd(fd, &h, sizeof h) < 0 || fs_write_fd(fd, out, nout) < 0 ||
+        fs_write_fd(fd, errs, nerr) < 0)
+        rc = -1;
+    free(out);
+    free(errs);
+    return rc;
+}
+
+/* The work of worker W of JOBS: its dossiers, in groups of GROUP, one
+ * record each on FD once its group is committed.  Never returns. */
+static void worker(fs_lib *lib, const fs_cli_args *a, const char *outdir,
                    const render_opts *o, size_t w, size_t jobs, int fd)
 {
+    pending group[GROUP];
     int status = 0;
+    size_t i = w;
 
-    for (size_t i = w; i < a->nfiles && !fs_signal_caught(); i += jobs) {
-        fs_diags diags = {0};
-        char *out = NULL, *errs = NULL;
-        size_t nout = 0, nerr = 0;
-        FILE *fo = open_memstream(&out, &nout), *fe;
-        rec_head h;
+    while (i < a->nfiles && !fs_signal_caught()) {
+        fs_lib_batch *b = fs_lib_batch_new();
+        size_t n = 0;
 
-        if (!fo)
-            _exit(3);
-        memset(&h, 0, sizeof h);        /* no uninitialised padding in the pipe */
-        h.index = i;
-        h.err = render_one(lib, pr, a->files[i], o->names[i], outdir, o, &diags, fo);
-        fclose(fo);
-        fs_diags_sort(&diags);
-        if (!(fe = open_memstream(&errs, &nerr)))
-            _exit(3);
-        fs_diags_print(&diags, fe);
-        fclose(fe);
-        fs_diags_clear(&diags);
-        h.nout = nout;
-        h.nerr = nerr;
-        if (fs_write_fd(fd, &h, sizeof h) < 0 || fs_write_fd(fd, out, nout) < 0 ||
-            fs_write_fd(fd, errs, nerr) < 0)
-            status = 3;
-        free(out);
-        free(errs);
+        for (; n < GROUP && i < a->nfiles && !fs_signal_caught(); n++, i += jobs) {
+            memset(&group[n], 0, sizeof group[n]);
+            group[n].index = i;
+            stage_one(lib, b, a->files[i], o->names[i], outdir, o, &group[n]);
+        }
+        if (!fs_signal_caught())
+            fs_lib_batch_commit(b);
+        for (size_t k = 0; k < n; k++) {
+            pending *p = &group[k];
+
+            if (p->added)
+                p->err = fs_lib_batch_result(b, p->set);
+            if (!fs_signal_caught() && send_record(a, outdir, o, p, &p->diags, fd) < 0)
+                status = 3;
+            fs_diags_clear(&p->diags);
+        }
+        fs_lib_batch_free(b);
     }
     close(fd);
     fs_temp_discard_all();
@@ -180,7 +247,7 @@ static int render_parallel(fs_lib *lib, fs_progress *pr, const fs_cli_args *a, c
                 if (fds[k].fd >= 0)
                     close(fds[k].fd);
             close(p[0]);
-            worker(lib, pr, a, outdir, o, w, jobs, p[1]);
+            worker(lib, a, outdir, o, w, jobs, p[1]);
         }
         close(p[1]);
         if (pids[w] < 0) {
