@@ -46,7 +46,12 @@ typedef struct fs_lib fs_lib;
 typedef struct fs_lib_options {
     int fonts;          /* load the fontset now (else at the first render) */
     int pdfa;           /* load the PDF/A profile now (else when needed)   */
+    int threads;        /* render a dossier's forms on up to this many
+                           threads at once (fs_lib_write_forms,
+                           fs_lib_batch_add); 0 or 1: one after the other,
+                           at most FS_LIB_MAX_THREADS                      */
 } fs_lib_options;
+#define FS_LIB_MAX_THREADS 8
 
 /* Makes a context over the templates folder fs_templates_init found
  * (call it first; $FIVESTAR_TEMPLATES wins).  The fonts are those of
@@ -176,8 +181,9 @@ typedef struct fs_render_options {
  * caller frees *OUT).  NAME is what the diagnostics call the result.
  * Returns FS_OK, or an error (FS_E_FONT, FS_E_PDF, FS_E_ZIP …) with *OUT
  * NULL and a message naming NAME in DIAGS.  The same inputs give the same
- * bytes. */
-fs_error fs_lib_render(fs_lib *lib, fs_doc *doc,
+ * bytes.  DOC is only read: once LIB has its fonts (and PDF/A profile)
+ * loaded, one document may be rendered on several threads at once. */
+fs_error fs_lib_render(fs_lib *lib, const fs_doc *doc,
                        const fs_render_options *o, const char *name,
                        unsigned char **out, size_t *outlen, fs_diags *diags);
 /* Renders DOC as O says and writes it to PATH whole or not at all (beside,

@@ -68,6 +68,37 @@ START_TEST(workers_match_one_process)
 }
 END_TEST
 
+/* One dossier on two threads (render's default on two processors, or
+ * --jobs 2) and on one (--jobs 1): the same files, byte for byte, and the
+ * same messages, for every sample, as PDF/A and with office fonts too. */
+START_TEST(threads_match_one_thread)
+{
+    static const char *const opts[] = {"", "--pdfa", "--office-fonts --format docx"};
+    char *cmd, *o1, *e1, *o2, *e2, *d1, *d2;
+
+    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++) {
+        if (asprintf(&d1, "%s/t1-%zu", work, k) < 0 || asprintf(&d2, "%s/t2-%zu", work, k) < 0 ||
+            asprintf(&cmd, "for f in samples/*.xml; do $FIVESTAR render $f -o %s --jobs 1 %s; "
+                           "echo status $?; done", d1, opts[k]) < 0)
+            abort();
+        ck_assert_int_eq(run_in(cmd, d1, &o1, &e1), 0);
+        free(cmd);
+        if (asprintf(&cmd, "for f in samples/*.xml; do $FIVESTAR render $f -o %s --jobs 2 %s; "
+                           "echo status $?; done", d2, opts[k]) < 0)
+            abort();
+        ck_assert_int_eq(run_in(cmd, d2, &o2, &e2), 0);
+        free(cmd);
+        ck_assert_str_eq(o1, o2);
+        ck_assert_str_eq(e1, e2);
+        ck_assert_msg(strstr(o1, "mingli-2018.xml → OUT/mingli-2018/"), "%s", o1);
+        if (asprintf(&cmd, "test $(ls %s/*/* | wc -l) -ge 12 && diff -r %s %s", d1, d1, d2) < 0)
+            abort();
+        ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
+        free(cmd), free(o1), free(e1), free(o2), free(e2), free(d1), free(d2);
+    }
+}
+END_TEST
+
 START_TEST(jobs_usage)
 {
     char *err;
@@ -113,6 +144,7 @@ static Suite *batch_suite(void)
 
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, workers_match_one_process);
+    tcase_add_test(tc, threads_match_one_thread);
     tcase_add_test(tc, jobs_usage);
     tcase_add_test(tc, progress_on_a_terminal_only);
     suite_add_tcase(s, tc);

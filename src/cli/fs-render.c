@@ -336,10 +336,13 @@ static int render_parallel(fs_lib *lib, fs_progress *pr, const fs_cli_args *a, c
 }
 
 /* The number of workers: --jobs N (1 to 16), else one per processor, and
- * never more than dossiers.  0 for a bad --jobs. */
-static size_t jobs_for(const char *arg, size_t nfiles)
+ * never more than dossiers; *THREADS gets what is left of N per worker
+ * (a single dossier on two processors is rendered on two threads).  0 for
+ * a bad --jobs. */
+static size_t jobs_for(const char *arg, size_t nfiles, int *threads)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t jobs;
     char *end;
 
     if (arg) {
@@ -351,7 +354,9 @@ static size_t jobs_for(const char *arg, size_t nfiles)
         n = 1;
     if (n > MAX_JOBS)
         n = MAX_JOBS;
-    return (size_t)n < nfiles ? (size_t)n : nfiles;
+    jobs = (size_t)n < nfiles ? (size_t)n : nfiles;
+    *threads = jobs ? (int)((size_t)n / jobs) : 1;
+    return jobs;
 }
 
 /* fivestar render FILE... [-o DIR] [--format pdf|docx|all]
@@ -364,7 +369,7 @@ int fs_cmd_render(int argc, char **argv)
     static const char *const spec[] = {"-o=", "--format=", "--office-fonts", "--pdfa", "--jobs=", NULL};
     fs_cli_args a;
     fs_lib *lib = NULL;
-    fs_lib_options lo = {1, 0};
+    fs_lib_options lo = {1, 0, 1};
     fs_progress pr;
     fs_diags diags = {0};
     fs_summary sum = {0};
@@ -385,7 +390,7 @@ int fs_cmd_render(int argc, char **argv)
         fprintf(stderr, "fivestar render: error: 请给出档案文件\n");
         goto done;
     }
-    if (!(jobs = jobs_for(a.opt[4], a.nfiles))) {
+    if (!(jobs = jobs_for(a.opt[4], a.nfiles, &lo.threads))) {
         fprintf(stderr, "fivestar render: error: --jobs 应为 1 到 %d 的整数\n", MAX_JOBS);
         goto done;
     }

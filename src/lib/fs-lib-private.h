@@ -27,6 +27,9 @@ const struct fs_pdfa *fs_lib_pdfa(fs_lib *lib, fs_diags *diags, fs_error *err);
  * is reported against FILE:LINE). */
 const fs_rubric *fs_lib_rubric(fs_lib *lib, const char *id, fs_diags *diags,
                                const char *file, long line, fs_error *err);
+/* The number of threads on which the context renders one dossier's
+ * forms (fs_lib_options.threads; at least 1). */
+int fs_lib_threads(const fs_lib *lib);
 /* Calls the context's progress function, if any. */
 void fs_lib_progress(fs_lib *lib, size_t done, size_t total, const char *file);
 /* Hands DIAGS to the context's report function, if any. */

@@ -34,6 +34,7 @@ struct fs_lib {
                                    a dossier (fs_lib_set_rubric), or NULL  */
     fs_report_fn *report;
     void *report_ctx;
+    int threads;                /* fs_lib_options.threads, at least 1      */
 };
 
 /* The font config: $FIVESTAR_FONTS; else fonts/fonts.conf beside the
@@ -95,6 +96,12 @@ const fs_pdfa *fs_lib_pdfa(fs_lib *lib, fs_diags *diags, fs_error *err)
     return lib_pdfa(lib, diags, err);
 }
 
+/* See fs-lib-private.h. */
+int fs_lib_threads(const fs_lib *lib)
+{
+    return lib ? lib->threads : 1;
+}
+
 /* Makes a context, loading what O asks for now; see fivestar.h. */
 fs_lib *fs_lib_new(const fs_lib_options *o, fs_diags *diags, fs_error *err)
 {
@@ -102,6 +109,9 @@ fs_lib *fs_lib_new(const fs_lib_options *o, fs_diags *diags, fs_error *err)
 
     *err = FS_OK;
     lib->rubrics = fs_rubric_cache_new();
+    lib->threads = o && o->threads > 1 ? o->threads : 1;
+    if (lib->threads > FS_LIB_MAX_THREADS)
+        lib->threads = FS_LIB_MAX_THREADS;
     if (o && o->fonts && !fs_lib_fonts(lib, diags, err))
         goto fail;
     if (o && o->pdfa && !lib_pdfa(lib, diags, err))
@@ -300,7 +310,7 @@ fs_doc *fs_lib_build(fs_lib *lib, const fs_form_entry *form,
 }
 
 /* Renders DOC to bytes; see fivestar.h. */
-fs_error fs_lib_render(fs_lib *lib, fs_doc *doc, const fs_render_options *o,
+fs_error fs_lib_render(fs_lib *lib, const fs_doc *doc, const fs_render_options *o,
                        const char *name, unsigned char **out, size_t *outlen,
                        fs_diags *diags)
 {
