@@ -6,7 +6,9 @@
  *   read-only folder   the output folder is a read-only mount;
  *   full disk          the output folder is a full tmpfs, or standard
  *                      output / an -o target is /dev/full;
- *   killed             render is SIGKILLed while it writes;
+ *   killed             render is SIGKILLed while it writes (all its
+ *                      processes; or its first one only, whose workers
+ *                      then stop);
  *   fonts              a font file is missing, or truncated;
  *   templates          forms/ or dossier.xsd is missing, or the rubric's
  *                      points do not add up;
@@ -227,19 +229,22 @@ START_TEST(test_dev_full)
 }
 END_TEST
 
-/* Starts `$FIVESTAR render IN/[*].xml -o OUT` and returns its process id
- * (sh execs the binary, or the valgrind wrapper execs valgrind, so the id
- * is the renderer's own). */
-static pid_t start_render(const char *in, const char *out)
+/* Starts `PRE exec $FIVESTAR render IN/[*].xml -o OUT --jobs JOBS` (PRE:
+ * shell commands, or "") and returns its
+ * process id (sh execs the binary, or the valgrind wrapper execs valgrind,
+ * so the id is the renderer's own). */
+static pid_t start_render(const char *in, const char *out, int jobs, const char *pre)
 {
     char *cmd;
     pid_t pid;
 
-    if (asprintf(&cmd, "exec $FIVESTAR render %s/*.xml -o %s >/dev/null 2>&1", in, out) < 0)
+    if (asprintf(&cmd, "%s exec $FIVESTAR render %s/*.xml -o %s --jobs %d >/dev/null 2>&1", pre,
+                 in, out, jobs) < 0)
         abort();
     pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
+        setpgid(0, 0);          /* its own group: killed with its workers */
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
         _exit(127);
     }
@@ -264,7 +269,10 @@ static int wait_for(const char *path, pid_t pid)
 }
 
 /* render is killed (SIGKILL) while it writes, at three moments after its
- * first form appears.  Every file under a final name is a complete form
+ * first form appears: with two workers, all its processes at once (as a
+ * crash would stop them: a worker is killed between writing a group's
+ * temporaries, their flush and their renames), and as one process.
+ * Every file under a final name is a complete form
  * (byte-identical to the reference, so qpdf and zip readers accept it),
  * the good forms already there are untouched or replaced by complete
  * ones, and nothing but temporaries NAME.fstmp-PID-XXXXXX is left.  A
@@ -302,10 +310,12 @@ START_TEST(test_killed_midway)
             seed_output(dir, name, samples[s]);
             free(name);
         }
-        pid = start_render(in, out);
+        /* Two workers committing groups of dossiers (one pass of
+         * syncfs, then the renames), or one process, in turns. */
+        pid = start_render(in, out, round % 2 ? 1 : 2, "");
         ck_assert_msg(wait_for(first, pid) == 0, "round %zu: %s never appeared", round, first);
         nanosleep(&ts, NULL);
-        ck_assert_int_eq(kill(pid, SIGKILL), 0);
+        ck_assert_int_eq(kill(-pid, SIGKILL), 0);
         ck_assert_int_eq(waitpid(pid, &status, 0), pid);
         ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
                       "round %zu: render finished before it was killed", round);
@@ -344,6 +354,59 @@ START_TEST(test_killed_midway)
            "temporaries left (and reported): %d\n", forms_seen, temps);
     free(in);
     free(dir);
+}
+END_TEST
+
+/* Only render's first process is killed (SIGKILL), its two workers not,
+ * and SIGPIPE is ignored (as some parents leave it), so that no write to
+ * the dead parent's pipe ends them: they are told (SIGTERM, as their
+ * parent's death signal), stop, remove the temporaries of the group they
+ * were writing and end; what is left
+ * is every dossier's forms complete (all four of them, byte for byte) or
+ * no folder at all, and no process and no temporary. */
+START_TEST(test_parent_killed_workers_stop)
+{
+    char *dir = tu_tmpdir(), *in, *out, *first, *pat;
+    int temps = 0, whole = 0, still = 1;
+    pid_t pid;
+    int status;
+
+    if (asprintf(&in, "%s/in", dir) < 0 || asprintf(&out, "%s/out", dir) < 0 ||
+        asprintf(&first, "%s/d00-%s/%s", out, samples[0], forms[0]) < 0 ||
+        asprintf(&pat, "[r]ender %s/", in) < 0)   /* not matching pgrep's own shell */
+        abort();
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "mkdir %s && for i in $(seq -w 0 %d); do for s in samples/*.xml; do "
+                         "cp $s %s/d$i-$(basename $s); done; done", in, COPIES - 1, in), 0);
+    pid = start_render(in, out, 2, "trap '' PIPE;");
+    ck_assert_msg(wait_for(first, pid) == 0, "%s never appeared", first);
+    ck_assert_int_eq(kill(pid, SIGKILL), 0);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFSIGNALED(status), "render finished before it was killed");
+    /* The workers end within 60 s (valgrind), not after their dossiers. */
+    for (int i = 0; i < 600 && still; i++) {
+        struct timespec ts = {0, 100000000L};
+
+        still = tu_run_fmt(NULL, NULL, "pgrep -f '%s' >/dev/null", pat) == 0;
+        if (still)
+            nanosleep(&ts, NULL);
+    }
+    ck_assert_msg(!still, "render's workers still run after their parent was killed");
+    for (int i = 0; i < COPIES; i++)
+        for (size_t s = 0; s < NSAMPLES; s++) {
+            char *name;
+            int n;
+
+            if (asprintf(&name, "d%02d-%s", i, samples[s]) < 0)
+                abort();
+            n = check_output(out, name, samples[s], 0, &temps);
+            ck_assert_msg(n == 0 || n == (int)NFORMS, "%s: %d of the %d forms", name, n, (int)NFORMS);
+            whole += n == (int)NFORMS;
+            free(name);
+        }
+    ck_assert_int_ge(whole, 1);
+    ck_assert_msg(whole < COPIES * (int)NSAMPLES, "every dossier was rendered: the kill came too late");
+    printf("test_parent_killed_workers_stop: %d dossiers whole, the others absent, no temporary\n", whole);
+    free(in), free(out), free(first), free(pat), free(dir);
 }
 END_TEST
 
@@ -537,6 +600,7 @@ static Suite *faults_suite(void)
     tcase_add_test(disk, test_full_disk);
     tcase_add_test(disk, test_dev_full);
     tcase_add_test(disk, test_killed_midway);
+    tcase_add_test(disk, test_parent_killed_workers_stop);
     suite_add_tcase(s, disk);
     tcase_set_timeout(tpl, 300);
     tcase_add_test(tpl, test_font_missing);

@@ -30,6 +30,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -229,8 +230,10 @@ static int render_parallel(fs_lib *lib, fs_progress *pr, const fs_cli_args *a, c
     result *res;
     size_t open_pipes = 0, done = 0, next = 0, last = 0;
     int status = 0, forwarded = 0;
+    pid_t parent;
 
     memset(bufs, 0, sizeof bufs);
+    parent = getpid();
     fflush(stdout);
     fflush(stderr);
     for (size_t w = 0; w < jobs; w++) {
@@ -243,6 +246,12 @@ static int render_parallel(fs_lib *lib, fs_progress *pr, const fs_cli_args *a, c
             break;
         pids[w] = fork();
         if (pids[w] == 0) {
+            /* A worker whose parent dies (killed outright) is told with
+             * SIGTERM: it stops as after Ctrl-C, removing the temporaries
+             * of its group, instead of rendering on for nobody. */
+            prctl(PR_SET_PDEATHSIG, SIGTERM);
+            if (getppid() != parent)
+                raise(SIGTERM);
             for (size_t k = 0; k < w; k++)
                 if (fds[k].fd >= 0)
                     close(fds[k].fd);
