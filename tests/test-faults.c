@@ -283,11 +283,32 @@ static int wait_for(const char *path, pid_t pid)
  * comes, 250 ms after the first form. */
 #define COPIES 16
 
+/* Checks every copy's folder under OUT with check_output (TEMPS_OK,
+ * counting temporaries in *TEMPS) and puts the number of complete forms
+ * of copy I of sample S in N[I * NSAMPLES + S]; returns their sum. */
+static int check_copies(const char *out, int temps_ok, int *temps, int *n)
+{
+    int sum = 0;
+
+    for (int i = 0; i < COPIES; i++)
+        for (size_t s = 0; s < NSAMPLES; s++) {
+            char *name;
+
+            if (asprintf(&name, "d%02d-%s", i, samples[s]) < 0)
+                abort();
+            n[i * (int)NSAMPLES + (int)s] = check_output(out, name, samples[s], temps_ok, temps);
+            sum += n[i * (int)NSAMPLES + (int)s];
+            free(name);
+        }
+    return sum;
+}
+
+
 START_TEST(test_killed_midway)
 {
     static const long delays_ms[] = {0, 40, 250};
     char *dir = tu_tmpdir(), *in, *first;
-    int temps = 0, forms_seen = 0;
+    int temps = 0, forms_seen = 0, n[COPIES * NSAMPLES];
 
     if (asprintf(&in, "%s/in", dir) < 0)
         abort();
@@ -320,18 +341,9 @@ START_TEST(test_killed_midway)
         ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
                       "round %zu: render finished before it was killed", round);
 
-        for (int i = 0; i < COPIES; i++)
-            for (size_t s = 0; s < NSAMPLES; s++) {
-                char *name;
-                int n;
-                if (asprintf(&name, "d%02d-%s", i, samples[s]) < 0)
-                    abort();
-                n = check_output(out, name, samples[s], 1, &temps);
-                if (i == COPIES - 1)
-                    ck_assert_int_eq(n, (int)NFORMS);   /* the good ones */
-                forms_seen += n;
-                free(name);
-            }
+        forms_seen += check_copies(out, 1, &temps, n);
+        for (size_t s = 0; s < NSAMPLES; s++)       /* the good ones */
+            ck_assert_int_eq(n[(COPIES - 1) * NSAMPLES + s], (int)NFORMS);
         ck_assert_int_eq(tu_run_fmt(NULL, NULL,
                              "for f in %s/*/*.pdf; do qpdf --check \"$f\" >/dev/null || exit 1; done; "
                              "for f in %s/*/*.docx; do /usr/bin/python3 -c 'import sys, zipfile; "
@@ -367,7 +379,7 @@ END_TEST
 START_TEST(test_parent_killed_workers_stop)
 {
     char *dir = tu_tmpdir(), *in, *out, *first, *pat;
-    int temps = 0, whole = 0, still = 1;
+    int temps = 0, whole = 0, still = 1, n[COPIES * NSAMPLES];
     pid_t pid;
     int status;
 
@@ -391,18 +403,12 @@ START_TEST(test_parent_killed_workers_stop)
             nanosleep(&ts, NULL);
     }
     ck_assert_msg(!still, "render's workers still run after their parent was killed");
-    for (int i = 0; i < COPIES; i++)
-        for (size_t s = 0; s < NSAMPLES; s++) {
-            char *name;
-            int n;
-
-            if (asprintf(&name, "d%02d-%s", i, samples[s]) < 0)
-                abort();
-            n = check_output(out, name, samples[s], 0, &temps);
-            ck_assert_msg(n == 0 || n == (int)NFORMS, "%s: %d of the %d forms", name, n, (int)NFORMS);
-            whole += n == (int)NFORMS;
-            free(name);
-        }
+    check_copies(out, 0, &temps, n);
+    for (size_t k = 0; k < COPIES * NSAMPLES; k++) {
+        ck_assert_msg(n[k] == 0 || n[k] == (int)NFORMS, "copy %zu of sample %zu: %d of the %d forms",
+                      k / NSAMPLES, k % NSAMPLES, n[k], (int)NFORMS);
+        whole += n[k] == (int)NFORMS;
+    }
     ck_assert_int_ge(whole, 1);
     ck_assert_msg(whole < COPIES * (int)NSAMPLES, "every dossier was rendered: the kill came too late");
     printf("test_parent_killed_workers_stop: %d dossiers whole, the others absent, no temporary\n", whole);

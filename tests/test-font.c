@@ -82,22 +82,6 @@ static void remove_tree(const char *dir)
     rmdir(dir);
 }
 
-/* Number of entries in DIR other than . and .. */
-static int count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int n = 0;
-
-    if (!d)
-        return -1;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            n++;
-    closedir(d);
-    return n;
-}
-
 static void write_text(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -604,9 +588,9 @@ START_TEST(test_pdf)
     ck_assert_int_eq(mkdir(tmpfonts, 0700), 0);
     setenv("TMPDIR", tmpfonts, 1);
     nfaces = make_pdf(pdf1, 1, &kai);
-    ck_assert_int_eq(count_entries(tmpfonts), 0);
+    ck_assert_int_eq(tu_count_entries(tmpfonts, ""), 0);
     make_pdf(pdf2, 0, NULL);
-    ck_assert_int_eq(count_entries(tmpfonts), 0);
+    ck_assert_int_eq(tu_count_entries(tmpfonts, ""), 0);
     if (saved)
         setenv("TMPDIR", saved, 1);
     else

@@ -9,8 +9,6 @@
 #include "testutil.h"
 #include "fivestar.h"
 
-#include <dirent.h>
-
 #define SAMPLE "samples/hengtai-2018.xml"
 
 static char *work;
@@ -368,21 +366,6 @@ START_TEST(archive_write_and_verify)
 }
 END_TEST
 
-/* The number of entries of DIR whose names contain PART (-1: no DIR). */
-static int count_names(const char *dir, const char *part)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int n = 0;
-
-    if (!d)
-        return -1;
-    while ((e = readdir(d)) != NULL)
-        n += strstr(e->d_name, part) != NULL;
-    closedir(d);
-    return n;
-}
-
 /* A batch of dossiers (what `render --jobs` commits per group): until the
  * commit no form is under its final name, only temporaries; a dossier that
  * fails leaves nothing and does not stop the others; the commit (20
@@ -406,7 +389,7 @@ START_TEST(batch_commits_whole_dossiers)
     ck_assert_ptr_nonnull(d);
     ref = tu_path(work, "ref");
     ck_assert_int_eq(fs_lib_write_forms(lib, d, ref, formats, &ro, &diags[N]), FS_OK);
-    ck_assert_int_eq(count_names(ref, ".fstmp-"), 0);
+    ck_assert_int_eq(tu_count_entries(ref, ".fstmp-"), 0);
 
     /* Five dossiers and one whose folder is a file. */
     b = fs_lib_batch_new();
@@ -415,9 +398,9 @@ START_TEST(batch_commits_whole_dossiers)
     for (int i = 0; i < N; i++) {
         dir = tu_path(work, names[i]);
         ck_assert_int_eq(fs_lib_batch_add(lib, b, d, dir, formats, &ro, &diags[i]), FS_OK);
-        ck_assert_int_eq(count_names(dir, ".fstmp-"), 4);
-        ck_assert_int_eq(count_names(dir, "评定标准") + count_names(dir, "申报表"), 4);
-        ck_assert_int_eq(count_names(dir, ".pdf.fstmp-") + count_names(dir, ".docx.fstmp-"), 4);
+        ck_assert_int_eq(tu_count_entries(dir, ".fstmp-"), 4);
+        ck_assert_int_eq(tu_count_entries(dir, "评定标准") + tu_count_entries(dir, "申报表"), 4);
+        ck_assert_int_eq(tu_count_entries(dir, ".pdf.fstmp-") + tu_count_entries(dir, ".docx.fstmp-"), 4);
         free(dir);
     }
     ck_assert_int_eq(fs_lib_batch_add(lib, b, d, bad, formats, &ro, &diags[N]), FS_E_IO);
@@ -429,7 +412,7 @@ START_TEST(batch_commits_whole_dossiers)
         ck_assert_int_eq(fs_lib_batch_result(b, (size_t)i), FS_OK);
         ck_assert_uint_eq(diags[i].errors, 0);
         dir = tu_path(work, names[i]);
-        ck_assert_int_eq(count_names(dir, ".fstmp-"), 0);
+        ck_assert_int_eq(tu_count_entries(dir, ".fstmp-"), 0);
         if (asprintf(&cmd, "diff -r %s %s", ref, dir) < 0)
             abort();
         ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
@@ -444,18 +427,18 @@ START_TEST(batch_commits_whole_dossiers)
     b = fs_lib_batch_new();
     dir = tu_path(work, "never");
     ck_assert_int_eq(fs_lib_batch_add(lib, b, d, dir, formats, &ro, &diags[N]), FS_OK);
-    ck_assert_int_eq(count_names(dir, ".fstmp-"), 4);
+    ck_assert_int_eq(tu_count_entries(dir, ".fstmp-"), 4);
     free(dir);
     dir = tu_path(work, "b");
     ck_assert_int_eq(fs_lib_batch_add(lib, b, d, dir, formats, &ro, &diags[N]), FS_OK);
     fs_lib_batch_free(b);
-    ck_assert_int_eq(count_names(dir, ".fstmp-"), 0);
+    ck_assert_int_eq(tu_count_entries(dir, ".fstmp-"), 0);
     if (asprintf(&cmd, "diff -r %s %s", ref, dir) < 0)
         abort();
     ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
     free(cmd), free(dir);
     dir = tu_path(work, "never");
-    ck_assert_int_eq(count_names(dir, ""), -1);
+    ck_assert_int_eq(tu_count_entries(dir, ""), -1);
     free(dir);
     fs_lib_batch_free(NULL);
 

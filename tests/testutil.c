@@ -4,6 +4,8 @@
  */
 #include "testutil.h"
 
+#include <dirent.h>
+
 #include <stdarg.h>
 
 /* A fresh temporary folder (never removed: CI machines are throwaway and
@@ -422,4 +424,20 @@ char *tu_pdf_text(const char *pdf, int join_pages)
 
     free(out);
     return t;
+}
+
+/* See testutil.h. */
+int tu_count_entries(const char *dir, const char *part)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    if (!d)
+        return -1;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strstr(e->d_name, part))
+            n++;
+    closedir(d);
+    return n;
 }

@@ -50,6 +50,10 @@ int tu_run_fmt(char **out, char **err, const char *fmt, ...)
 /* DIR/NAME, malloc'd. */
 char *tu_path(const char *dir, const char *name);
 
+/* The number of entries of DIR other than . and .. whose names contain
+ * PART ("" for all); -1 when DIR cannot be read. */
+int tu_count_entries(const char *dir, const char *part);
+
 /* The whole of PATH as tu_read reads it; the test fails when it cannot be
  * read. */
 char *tu_read_ok(const char *path, size_t *len);
