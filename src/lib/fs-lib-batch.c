@@ -6,7 +6,8 @@
  * single pass (fs_temp_flush: one syncfs of the file system for many
  * files, where a flush per file would wait for the disk once per file),
  * then renames each dossier's files into place.  fs_lib_write_forms is a
- * batch of one dossier.
+ * batch of one dossier.  The forms themselves are rendered by
+ * fs-lib-jobs.c.
  *
  * Whatever happens, a form on the disk is its old file or the whole new
  * one: a dossier that fails while its forms are built or written leaves
@@ -19,7 +20,6 @@
 #include "fs-cn.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -90,110 +90,6 @@ size_t fs_lib_batch_count(const fs_lib_batch *b)
     return b ? b->nsets : 0;
 }
 
-/* One form of a dossier to render in one format: its bytes, outcome and
- * diagnostics, kept apart so that they can be taken in the order of a
- * render one after the other. */
-typedef struct form_job {
-    fs_lib *lib;
-    const fs_doc *doc;
-    const fs_form_entry *form;
-    const char *dir;
-    const fs_render_options *o;
-    fs_format format;
-    int done;
-    unsigned char *data;
-    size_t len;
-    fs_error err;
-    fs_diags diags;
-} form_job;
-
-/* The final path of J's file (malloc'd). */
-static char *job_path(const form_job *j)
-{
-    char *name = fs_form_file_name(j->form, j->format);
-    char *path = fs_printf("%s/%s", j->dir, name);
-
-    free(name);
-    return path;
-}
-
-/* Renders J (once; an interruption is its outcome then). */
-static void job_run(form_job *j)
-{
-    fs_render_options ro = *j->o;
-    char *path;
-
-    if (fs_signal_caught()) {
-        j->err = FS_E_INTERRUPTED;
-        j->done = 1;
-        return;
-    }
-    ro.format = j->format;
-    path = job_path(j);
-    j->err = fs_lib_render(j->lib, j->doc, &ro, path, &j->data, &j->len, &j->diags);
-    j->done = 1;
-    free(path);
-}
-
-/* The jobs shared by render_jobs' threads: each takes the next one not
- * taken until none is left. */
-typedef struct job_queue {
-    form_job *jobs;
-    size_t n;
-    size_t next;                /* taken with an atomic increment */
-} job_queue;
-
-static void *job_thread(void *arg)
-{
-    job_queue *q = arg;
-    size_t i;
-
-    while ((i = __atomic_fetch_add(&q->next, 1, __ATOMIC_RELAXED)) < q->n)
-        job_run(&q->jobs[i]);
-    return NULL;
-}
-
-/* Renders the N JOBS (largest first: they are in form order, and the
- * forms table begins with the longest form) on up to THREADS threads,
- * this one among them.  The renders only read what they share: the built
- * documents (const), the fonts and PDF/A profile, loaded by the caller
- * first. */
-static void render_jobs(form_job *jobs, size_t n, int threads)
-{
-    pthread_t tid[FS_LIB_MAX_THREADS];
-    job_queue q = {jobs, n, 0};
-    size_t nt = threads < 1 ? 1 : (size_t)threads, started = 1;
-
-    if (nt > FS_LIB_MAX_THREADS)
-        nt = FS_LIB_MAX_THREADS;
-    if (nt > n)
-        nt = n ? n : 1;
-    /* A thread that cannot start leaves its share to the others. */
-    for (size_t t = 1; t < nt; t++) {
-        if (pthread_create(&tid[t], NULL, job_thread, &q) != 0)
-            break;
-        started = t + 1;
-    }
-    job_thread(&q);
-    for (size_t t = 1; t < started; t++)
-        pthread_join(tid[t], NULL);
-}
-
-/* 1 when the renders of a dossier may run on several threads: LIB asks
- * for more than one, and its fonts (and PDF/A profile when O asks for
- * PDF/A) load; a failure to load is left to the renders to report, one
- * after the other, as without threads. */
-static int may_thread(fs_lib *lib, const fs_render_options *o)
-{
-    fs_diags scratch = {0};
-    fs_error err;
-    int ok = fs_lib_threads(lib) > 1 && fs_lib_fonts(lib, &scratch, &err) &&
-             (!o->pdfa || fs_lib_pdfa(lib, &scratch, &err));
-
-    fs_diags_clear(&scratch);
-    return ok;
-}
-
 /* Copies the diagnostics of FROM to the end of TO. */
 static void diags_append(fs_diags *to, const fs_diags *from)
 {
@@ -203,62 +99,33 @@ static void diags_append(fs_diags *to, const fs_diags *from)
 }
 
 /* Renders D's built forms DOCS (by table index) in the formats asked for
- * (on several threads when the context allows: may_thread), then writes
- * each to a temporary beside its final name in S's folder, unflushed:
- * their names go to S.  Files and diagnostics are taken in the order of
- * rendering one after the other (every form as PDF, then every form as
- * DOCX) up to the first failure, which stops it with the reason in S's
- * diagnostics. */
-static fs_error write_temps(fs_lib *lib, fs_doc **docs, batch_set *s,
+ * (fs-lib-jobs.c: on several threads when the context allows), then
+ * writes each to a temporary beside its final name in S's folder,
+ * unflushed: their names go to S.  Files and diagnostics are taken in the
+ * order of rendering one after the other up to the first failure, which
+ * stops it with the reason in S's diagnostics. */
+static fs_error write_temps(fs_lib *lib, fs_doc *const *docs, batch_set *s,
                             unsigned formats, const fs_render_options *o)
 {
-    size_t nforms = fs_forms_table_count(), n = 0;
-    form_job *jobs = fs_xcalloc(2 * nforms + 1, sizeof *jobs);
+    fs_lib_jobs js;
     fs_error err = FS_OK;
 
-    for (size_t i = 0; i < nforms; i++)
-        for (int f = FS_FORMAT_PDF; f <= FS_FORMAT_DOCX && docs[i]; f++) {
-            const fs_form_entry *form = fs_forms_table_get(i);
-            form_job *j;
+    fs_lib_jobs_init(&js, lib, docs, s->dir, formats, o);
+    fs_lib_jobs_start(&js);
+    for (size_t i = 0; i < js.n && err == FS_OK; i++) {
+        fs_lib_job *j = fs_lib_jobs_get(&js, i);
 
-            if (!(formats & 1u << f) || !(form->formats & 1u << f))
-                continue;
-            j = &jobs[n++];
-            j->lib = lib;
-            j->doc = docs[i];
-            j->form = form;
-            j->dir = s->dir;
-            j->o = o;
-            j->format = (fs_format)f;
-        }
-    if (may_thread(lib, o))
-        render_jobs(jobs, n, fs_lib_threads(lib));
-    for (int f = FS_FORMAT_PDF; f <= FS_FORMAT_DOCX && err == FS_OK; f++)
-        for (size_t i = 0; i < n && err == FS_OK; i++) {
-            form_job *j = &jobs[i];
-            char *path;
-
-            if (j->format != (fs_format)f)
-                continue;
-            if (!j->done)               /* one thread: rendered now */
-                job_run(j);
-            diags_append(s->diags, &j->diags);
-            if ((err = j->err) != FS_OK)
-                break;
-            path = job_path(j);
-            if (fs_temp_write_unflushed(path, j->data, j->len, &s->tmps[s->n]) != FS_OK) {
-                fs_diags_add(s->diags, path, 0, FS_ERROR, "无法写入：%s；此档案的表格均未更新",
-                             fs_errno_cn(errno));
-                err = FS_E_IO;
-                free(path);
-            } else
-                s->paths[s->n++] = path;
-        }
-    for (size_t i = 0; i < n; i++) {
-        free(jobs[i].data);
-        fs_diags_clear(&jobs[i].diags);
+        diags_append(s->diags, &j->diags);
+        if ((err = j->err) != FS_OK)
+            break;
+        if (fs_temp_write_unflushed(j->path, j->data, j->len, &s->tmps[s->n]) != FS_OK) {
+            fs_diags_add(s->diags, j->path, 0, FS_ERROR, "无法写入：%s；此档案的表格均未更新",
+                         fs_errno_cn(errno));
+            err = FS_E_IO;
+        } else
+            s->paths[s->n++] = fs_strdup(j->path);
     }
-    free(jobs);
+    fs_lib_jobs_free(&js);
     return err;
 }
 

@@ -12,6 +12,8 @@
 #include "fs-font.h"
 #include "fs-form.h"
 
+#include <pthread.h>
+
 /* The fontset, loaded on first use.  NULL with *ERR = FS_E_FONT and the
  * reason in DIAGS (once: a failed load is not retried). */
 const fs_fontset *fs_lib_fonts(fs_lib *lib, fs_diags *diags, fs_error *err);
@@ -34,6 +36,48 @@ int fs_lib_threads(const fs_lib *lib);
 void fs_lib_progress(fs_lib *lib, size_t done, size_t total, const char *file);
 /* Hands DIAGS to the context's report function, if any. */
 void fs_lib_report(fs_lib *lib, fs_diags *diags);
+
+/* One dossier's forms rendered to memory (fs-lib-jobs.c): one job per
+ * form and format, in the order of rendering one after the other (every
+ * form as PDF, then every form as DOCX).  fs_lib_jobs_init makes the jobs
+ * of the built forms DOCS (by table index; NULL: none) in FORMATS for the
+ * folder DIR; DOCS and O must outlive them.  fs_lib_jobs_start has the
+ * context's threads render them ahead (fs_lib_threads; nothing with one);
+ * fs_lib_jobs_get gives job I rendered (waiting for the threads, or
+ * rendering it now): its bytes, outcome and diagnostics, as one thread
+ * would have made them.  fs_lib_jobs_free frees them all (joining the
+ * threads first). */
+typedef struct fs_lib_job {
+    char *path;                 /* the file's final path                   */
+    unsigned char *data;        /* its bytes, LEN of them                  */
+    size_t len;
+    fs_error err;
+    fs_diags diags;             /* what the render said                    */
+    /* inside fs-lib-jobs.c */
+    fs_lib *lib;
+    const fs_doc *doc;
+    const fs_render_options *o;
+    const fs_form_entry *form;
+    fs_format format;
+    int done;
+} fs_lib_job;
+
+typedef struct fs_lib_jobs {
+    fs_lib_job *v;
+    size_t n;
+    /* inside fs-lib-jobs.c */
+    fs_lib *lib;
+    size_t next;                /* the next job to take, atomically        */
+    int threaded;               /* threads started, not yet joined         */
+    size_t nthreads;
+    pthread_t tid[FS_LIB_MAX_THREADS];
+} fs_lib_jobs;
+
+void fs_lib_jobs_init(fs_lib_jobs *js, fs_lib *lib, fs_doc *const *docs,
+                      const char *dir, unsigned formats, const fs_render_options *o);
+void fs_lib_jobs_start(fs_lib_jobs *js);
+fs_lib_job *fs_lib_jobs_get(fs_lib_jobs *js, size_t i);
+void fs_lib_jobs_free(fs_lib_jobs *js);
 
 /* What a builder of the table needs, loaded by the context before it is
  * called (fs_lib_build), so that the table holds data and builders only
