@@ -10,13 +10,13 @@
  * its final name and renamed into place, so a failed run never leaves a
  * half-written form or replaces a good one.
  *
+ * Dossiers are rendered GROUP at a time: their files are written as
+ * temporaries, made durable in one pass and renamed into place dossier by
+ * dossier (the library's batch), and only then is anything said of them.
  * Many dossiers are rendered by --jobs worker processes (default: one per
  * processor), forked once the fonts are loaded so that they share them.
- * Worker W takes dossiers W, W + JOBS, …, GROUP at a time: it writes their
- * files as temporaries, makes them all durable in one pass and renames
- * each dossier's files into place (the library's batch), then sends the
- * parent a record for each over a pipe: its index, outcome, and what it
- * would have printed.
+ * Worker W takes dossiers W, W + JOBS, …; for each it sends the parent a
+ * record over a pipe: its index, outcome, and what it would have printed.
  * The parent prints the records in the order of the command line, so the
  * output is the same as with one process, and draws the progress line.
  */
@@ -44,30 +44,6 @@ typedef struct render_opts {
     char **names;               /* each dossier's folder (fs_names_folders) */
 } render_opts;
 
-/* Loads and checks one dossier and has the library write its forms into
- * OUTDIR/NAME/; the line saying so goes to OUT. */
-static fs_error render_one(fs_lib *lib, fs_progress *pr, const char *file,
-                           const char *name, const char *outdir,
-                           const render_opts *o, fs_diags *diags, FILE *out)
-{
-    fs_error err;
-    fs_dossier *d = fs_lib_load(lib, file, diags, &err);
-    char *dir = NULL;
-
-    if (!d)
-        goto done;
-    dir = fs_printf("%s/%s", outdir, name);
-    err = fs_lib_write_forms(lib, d, dir, o->formats, &o->ro, diags);
-    if (err == FS_OK) {
-        fs_progress_clear(pr);
-        fprintf(out, "%s → %s/\n", file, dir);
-    }
-done:
-    fs_dossier_free(d);
-    free(dir);
-    return err;
-}
-
 /* ------------------------------------------------------------------------
  * Workers.
  * ---------------------------------------------------------------------- */
@@ -87,12 +63,12 @@ typedef struct result {
     char *out, *errs;
 } result;
 
-/* A worker commits its dossiers in groups of this many: their files are
- * made durable in one pass (fs_lib_batch_commit) before any is renamed,
- * and their records go to the parent then. */
+/* Dossiers are committed in groups of this many: their files are made
+ * durable in one pass (fs_lib_batch_commit) before any is renamed, and
+ * what is said of them is said then. */
 #define GROUP 16
 
-/* A dossier of a worker's group, until the group is committed. */
+/* A dossier of a group, until the group is committed. */
 typedef struct pending {
     size_t index;               /* in the command line                    */
     fs_error err;               /* FS_OK while it is in the batch         */
@@ -120,56 +96,42 @@ static void stage_one(fs_lib *lib, fs_lib_batch *b, const char *file,
     fs_dossier_free(d);
 }
 
-/* Sends the parent the record of dossier P (committed or failed) on FD:
- * the line `render` prints for it and its diagnostics.  Returns 0, or -1
- * when the pipe failed. */
-static int send_record(const fs_cli_args *a, const char *outdir,
-                       const render_opts *o, const pending *p, fs_diags *diags,
-                       int fd)
+/* The line `render` prints for dossier P once its forms are in place
+ * (malloc'd), or NULL when it failed. */
+static char *done_line(const fs_cli_args *a, const char *outdir,
+                       const render_opts *o, const pending *p)
 {
-    char *out = NULL, *errs = NULL;
-    size_t nout = 0, nerr = 0;
-    FILE *fe;
-    rec_head h;
-    int rc = 0;
-
-    if (p->err == FS_OK)
-        out = fs_printf("%s → %s/%s/\n", a->files[p->index], outdir, o->names[p->index]);
-    nout = out ? strlen(out) : 0;
-    fs_diags_sort(diags);
-    if (!(fe = open_memstream(&errs, &nerr)))
-        _exit(3);
-    fs_diags_print(diags, fe);
-    fclose(fe);
-    memset(&h, 0, sizeof h);            /* no uninitialised padding in the pipe */
-    h.index = p->index;
-    h.err = p->err;
-    h.nout = nout;
-    h.nerr = nerr;
-    if (fs_write_fd(fd, &h, sizeof h) < 0 || fs_write_fd(fd, out, nout) < 0 ||
-        fs_write_fd(fd, errs, nerr) < 0)
-        rc = -1;
-    free(out);
-    free(errs);
-    return rc;
+    if (p->err != FS_OK)
+        return NULL;
+    return fs_printf("%s → %s/%s/\n", a->files[p->index], outdir, o->names[p->index]);
 }
 
-/* The work of worker W of JOBS: its dossiers, in groups of GROUP, one
- * record each on FD once its group is committed.  Never returns. */
-static void worker(fs_lib *lib, const fs_cli_args *a, const char *outdir,
-                   const render_opts *o, size_t w, size_t jobs, int fd)
+/* What is done with a dossier of a committed group (or a failed one):
+ * its outcome P->err, its diagnostics P->diags (which it may clear). */
+typedef void emit_fn(void *ctx, pending *p);
+
+/* Renders the dossiers FIRST, FIRST + STEP, … of A, GROUP of them at a
+ * time: each group's files are written as temporaries, made durable in
+ * one pass and renamed into place dossier by dossier (the library's
+ * batch), then EMIT is called for each dossier of the group, in order.
+ * PR (NULL: none) shows which dossier is being rendered.  After SIGINT or
+ * SIGTERM it stops: the group being written is removed and not emitted. */
+static void render_groups(fs_lib *lib, fs_progress *pr, const fs_cli_args *a,
+                          const char *outdir, const render_opts *o, size_t first,
+                          size_t step, emit_fn *emit, void *ctx)
 {
     pending group[GROUP];
-    int status = 0;
-    size_t i = w;
+    size_t i = first;
 
     while (i < a->nfiles && !fs_signal_caught()) {
         fs_lib_batch *b = fs_lib_batch_new();
         size_t n = 0;
 
-        for (; n < GROUP && i < a->nfiles && !fs_signal_caught(); n++, i += jobs) {
+        for (; n < GROUP && i < a->nfiles && !fs_signal_caught(); n++, i += step) {
             memset(&group[n], 0, sizeof group[n]);
             group[n].index = i;
+            if (pr)
+                fs_progress_show(pr, i + 1, a->nfiles, a->files[i]);
             stage_one(lib, b, a->files[i], o->names[i], outdir, o, &group[n]);
         }
         if (!fs_signal_caught())
@@ -179,15 +141,106 @@ static void worker(fs_lib *lib, const fs_cli_args *a, const char *outdir,
 
             if (p->added)
                 p->err = fs_lib_batch_result(b, p->set);
-            if (!fs_signal_caught() && send_record(a, outdir, o, p, &p->diags, fd) < 0)
-                status = 3;
+            if (!fs_signal_caught())
+                emit(ctx, p);
             fs_diags_clear(&p->diags);
         }
         fs_lib_batch_free(b);
     }
+}
+
+/* ------------------------------------------------------------------------
+ * One process.
+ * ---------------------------------------------------------------------- */
+
+/* What render_one_process prints with. */
+typedef struct print_ctx {
+    const fs_cli_args *a;
+    const char *outdir;
+    const render_opts *o;
+    fs_progress *pr;
+    fs_summary *sum;
+    int status;
+} print_ctx;
+
+/* An emit_fn: prints dossier P's line and diagnostics below the progress
+ * line, and counts it in the summary and the exit status. */
+static void print_dossier(void *ctx, pending *p)
+{
+    print_ctx *c = ctx;
+    char *line = done_line(c->a, c->outdir, c->o, p);
+
+    if (line) {
+        fs_progress_clear(c->pr);
+        fputs(line, stdout);
+        free(line);
+    }
+    fs_summary_add(c->sum, c->a->files[p->index], p->err, p->diags.warnings);
+    fs_progress_report(c->pr, &p->diags);
+    c->status = fs_cli_worst(c->status, p->err);
+}
+
+/* Renders A's dossiers in this process.  Returns the exit status. */
+static int render_one_process(fs_lib *lib, fs_progress *pr, const fs_cli_args *a,
+                              const char *outdir, const render_opts *o, fs_summary *sum)
+{
+    print_ctx c = {a, outdir, o, pr, sum, 0};
+
+    render_groups(lib, pr, a, outdir, o, 0, 1, print_dossier, &c);
+    return c.status;
+}
+
+/* ------------------------------------------------------------------------
+ * Workers.
+ * ---------------------------------------------------------------------- */
+
+/* What a worker sends its records with. */
+typedef struct send_ctx {
+    const fs_cli_args *a;
+    const char *outdir;
+    const render_opts *o;
+    int fd;
+    int status;
+} send_ctx;
+
+/* An emit_fn: sends the parent the record of dossier P on the pipe: its
+ * index, outcome, the line `render` prints for it and its diagnostics. */
+static void send_record(void *ctx, pending *p)
+{
+    send_ctx *c = ctx;
+    char *out = done_line(c->a, c->outdir, c->o, p), *errs = NULL;
+    size_t nout = out ? strlen(out) : 0, nerr = 0;
+    FILE *fe;
+    rec_head h;
+
+    fs_diags_sort(&p->diags);
+    if (!(fe = open_memstream(&errs, &nerr)))
+        _exit(3);
+    fs_diags_print(&p->diags, fe);
+    fclose(fe);
+    memset(&h, 0, sizeof h);            /* no uninitialised padding in the pipe */
+    h.index = p->index;
+    h.err = p->err;
+    h.nout = nout;
+    h.nerr = nerr;
+    if (fs_write_fd(c->fd, &h, sizeof h) < 0 || fs_write_fd(c->fd, out, nout) < 0 ||
+        fs_write_fd(c->fd, errs, nerr) < 0)
+        c->status = 3;
+    free(out);
+    free(errs);
+}
+
+/* The work of worker W of JOBS: its dossiers W, W + JOBS, …, a record
+ * each on FD once its group is committed.  Never returns. */
+static void worker(fs_lib *lib, const fs_cli_args *a, const char *outdir,
+                   const render_opts *o, size_t w, size_t jobs, int fd)
+{
+    send_ctx c = {a, outdir, o, fd, 0};
+
+    render_groups(lib, NULL, a, outdir, o, w, jobs, send_record, &c);
     close(fd);
     fs_temp_discard_all();
-    _exit(fs_signal_caught() ? 128 + fs_signal_caught() : status);
+    _exit(fs_signal_caught() ? 128 + fs_signal_caught() : c.status);
 }
 
 /* Takes the complete records out of worker buffer BUF into RES, counting
@@ -427,13 +480,7 @@ int fs_cmd_render(int argc, char **argv)
         status = render_parallel(lib, &pr, &a, outdir, &o, jobs, &sum);
         goto done;
     }
-    for (size_t i = 0; i < a.nfiles && !fs_signal_caught(); i++) {
-        fs_progress_show(&pr, i + 1, a.nfiles, a.files[i]);
-        err = render_one(lib, &pr, a.files[i], o.names[i], outdir, &o, &diags, stdout);
-        fs_summary_add(&sum, a.files[i], err, diags.warnings);
-        fs_progress_report(&pr, &diags);
-        status = fs_cli_worst(status, err);
-    }
+    status = render_one_process(lib, &pr, &a, outdir, &o, &sum);
 done:
     fs_progress_clear(&pr);
     fs_summary_finish(&sum, stderr);
