@@ -331,8 +331,8 @@ START_TEST(test_killed_midway)
             seed_output(dir, name, samples[s]);
             free(name);
         }
-        /* Two workers committing groups of dossiers (one pass of
-         * syncfs, then the renames), or one process, in turns. */
+        /* Two workers or one process, in turns, each committing groups
+         * of dossiers (one pass of syncfs, then the renames). */
         pid = start_render(in, out, round % 2 ? 1 : 2, "");
         ck_assert_msg(wait_for(first, pid) == 0, "round %zu: %s never appeared", round, first);
         nanosleep(&ts, NULL);
