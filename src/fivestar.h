@@ -216,8 +216,9 @@ fs_error fs_lib_write_forms(fs_lib *lib, const fs_dossier *d, const char *dir,
  * DIAGS must live until the batch is committed or freed.
  * fs_lib_batch_commit flushes every temporary of the batch in one pass
  * (one syncfs of the file system when there are many, instead of a flush
- * per file) and then renames each dossier's files into place; a failure
- * goes to the dossier's DIAGS and leaves nothing of it.
+ * per file) and then renames each dossier's files into place; a failed
+ * flush goes to every dossier's DIAGS and leaves nothing of them, a failed
+ * rename (rare) fails its dossier with the files renamed before it kept.
  * fs_lib_batch_result is the I-th dossier's outcome (FS_OK once it is
  * committed whole).  fs_lib_batch_free removes what was not committed. */
 typedef struct fs_lib_batch fs_lib_batch;

@@ -177,7 +177,7 @@ START_TEST(signals_stop_cleanly)
         char *err = NULL;
         int st = tu_run_fmt(NULL, &err,
                      "cd %s && rm -rf sig/out && mkdir -p sig/out || exit 99; "
-                     "setsid $FIVESTAR render sig/in/*.xml -o sig/out --jobs 2 >/dev/null 2>sig/err & pid=$!; "
+                     "setsid $FIVESTAR render sig/in/*.xml -o sig/out --jobs 2 >sig/said 2>sig/err & pid=$!; "
                      "sleep %ld.%03ld; kill -%d %s$pid; wait $pid; st=$?; cat sig/err >&2; exit $st",
                      work, ms / 1000, ms % 1000, sig, group ? "-" : "");
 
@@ -197,6 +197,14 @@ START_TEST(signals_stop_cleanly)
                                          "[ $n = 4 ] || echo \"$d: $n files\"; "
                                          "for f in $d/*; do cmp -s $f ../ref/$s/$(basename $f) || echo \"$f differs\"; "
                                          "done; done", work), 0);
+        ck_assert_msg(!*ref, "round %d: %s", round, ref);
+        free(ref);
+        /* Every dossier written is said to be (its line on standard
+         * output), also when the signal came while its group was being
+         * committed. */
+        ck_assert_int_eq(tu_run_fmt(&ref, NULL, "cd %s/sig/out && for d in *; do [ -d \"$d\" ] || continue; "
+                                         "[ $(ls $d | wc -l) = 4 ] || continue; "
+                                         "grep -q \"/$d/$\" ../said || echo \"$d: written, not said\"; done", work), 0);
         ck_assert_msg(!*ref, "round %d: %s", round, ref);
         free(ref);
         free(err);

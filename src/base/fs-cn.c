@@ -26,10 +26,11 @@ int fs_verbose(void)
 }
 
 /* The Chinese wording of the system errors a user can meet; the others
- * are named by number. */
+ * are named by number (in a buffer of the calling thread's own: forms are
+ * rendered on several threads). */
 const char *fs_errno_cn(int errnum)
 {
-    static char other[32];
+    static __thread char other[32];
 
     switch (errnum) {
     case 0: return "未知原因";

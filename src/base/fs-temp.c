@@ -69,8 +69,9 @@ static void umask_read(void)
     umask_value = (mode_t)(m & 0777);
 }
 
-/* The process's umask, read once (a batch writes thousands of files;
- * fivestar never changes its umask). */
+/* The process's umask, read once (a batch writes thousands of files):
+ * fivestar never changes its umask; a program on libfivestar that does
+ * so after its first write gets the umask of that first write. */
 static mode_t current_umask(void)
 {
     pthread_once(&umask_once, umask_read);
@@ -147,15 +148,30 @@ fs_error fs_temp_write_unflushed(const char *path, const void *data, size_t n,
  * by one and 3 % in passes of 16 dossiers' files. */
 #define SYNCFS_MIN 16
 
-/* fdatasync on the file NAME; 0, or -1 with errno. */
-static int flush_one(const char *name, int whole_fs)
+/* How flush_one flushes. */
+enum { FLUSH_FILE, FLUSH_FS, FLUSH_CHECK };
+
+/* Flushes the file NAME: its data (FLUSH_FILE: fdatasync), its whole
+ * file system (FLUSH_FS: syncfs), or nothing but what may be left of its
+ * data, to hear of its own write-back errors (FLUSH_CHECK, after a
+ * syncfs: sync_file_range waits for its pages and reports the file's
+ * errors, which a syncfs does not before Linux 5.8 and not to a second
+ * caller after; it does not flush the disk's cache again as an fdatasync
+ * per file would).  0, or -1 with errno. */
+static int flush_one(const char *name, int how)
 {
     int fd = open(name, O_RDONLY | O_CLOEXEC | O_NOCTTY), saved, rc;
 
     if (fd < 0)
         return -1;
-    rc = whole_fs ? syncfs(fd) : fdatasync(fd);
-    if (rc < 0 && errno == EINVAL)
+    if (how == FLUSH_FS)
+        rc = syncfs(fd);
+    else if (how == FLUSH_CHECK)
+        rc = sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE |
+                             SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+    else
+        rc = fdatasync(fd);
+    if (rc < 0 && (errno == EINVAL || errno == ENOSYS || errno == ESPIPE))
         rc = 0;                 /* a file system that cannot flush */
     saved = errno;
     close(fd);
@@ -166,7 +182,7 @@ static int flush_one(const char *name, int whole_fs)
 /* Flushes the N temporaries TMPS to the disk; see fs-base.h.  A few are
  * flushed one after the other (the file system serves the pass with one
  * journal commit); many (SYNCFS_MIN) with one syncfs per file system
- * they are on. */
+ * they are on, then each checked for its own write-back errors. */
 fs_error fs_temp_flush(char *const *tmps, size_t n)
 {
     dev_t *devs;
@@ -175,7 +191,7 @@ fs_error fs_temp_flush(char *const *tmps, size_t n)
 
     if (n < SYNCFS_MIN) {
         for (size_t i = 0; i < n; i++)
-            if (flush_one(tmps[i], 0) < 0)
+            if (flush_one(tmps[i], FLUSH_FILE) < 0)
                 return FS_E_IO;
         return FS_OK;
     }
@@ -193,10 +209,13 @@ fs_error fs_temp_flush(char *const *tmps, size_t n)
         if (k < ndevs)
             continue;
         devs[ndevs++] = sb.st_dev;
-        if (flush_one(tmps[i], 1) < 0)
+        if (flush_one(tmps[i], FLUSH_FS) < 0)
             err = FS_E_IO;
     }
     free(devs);
+    for (size_t i = 0; i < n && err == FS_OK; i++)
+        if (flush_one(tmps[i], FLUSH_CHECK) < 0)
+            err = FS_E_IO;
     return err;
 }
 

@@ -4,9 +4,9 @@
  *
  * Fonts, forms templates and rubrics are loaded once per run and shared by
  * every dossier (the library's context, fivestar.h); the work on each
- * dossier is the library's fs_lib_write_forms.  A
- * dossier with errors gets nothing written (exit 1) and does not stop the
- * others.  Every file is rendered to memory first and then written beside
+ * dossier is the library's batch (fs_lib_batch_add, fs_lib_batch_commit).
+ * A dossier with errors gets nothing written (exit 1) and does not stop
+ * the others.  Every file is rendered to memory first and then written beside
  * its final name and renamed into place, so a failed run never leaves a
  * half-written form or replaces a good one.
  *
@@ -45,7 +45,7 @@ typedef struct render_opts {
 } render_opts;
 
 /* ------------------------------------------------------------------------
- * Workers.
+ * Groups of dossiers, and the records workers send.
  * ---------------------------------------------------------------------- */
 
 /* The head of a worker's record; NOUT bytes of standard output and NERR
@@ -115,7 +115,8 @@ typedef void emit_fn(void *ctx, pending *p);
  * one pass and renamed into place dossier by dossier (the library's
  * batch), then EMIT is called for each dossier of the group, in order.
  * PR (NULL: none) shows which dossier is being rendered.  After SIGINT or
- * SIGTERM it stops: the group being written is removed and not emitted. */
+ * SIGTERM it stops: a group whose commit had not begun is removed and not
+ * emitted; one committed is emitted whole. */
 static void render_groups(fs_lib *lib, fs_progress *pr, const fs_cli_args *a,
                           const char *outdir, const render_opts *o, size_t first,
                           size_t step, emit_fn *emit, void *ctx)
@@ -126,6 +127,7 @@ static void render_groups(fs_lib *lib, fs_progress *pr, const fs_cli_args *a,
     while (i < a->nfiles && !fs_signal_caught()) {
         fs_lib_batch *b = fs_lib_batch_new();
         size_t n = 0;
+        int committed;
 
         for (; n < GROUP && i < a->nfiles && !fs_signal_caught(); n++, i += step) {
             memset(&group[n], 0, sizeof group[n]);
@@ -134,14 +136,17 @@ static void render_groups(fs_lib *lib, fs_progress *pr, const fs_cli_args *a,
                 fs_progress_show(pr, i + 1, a->nfiles, a->files[i]);
             stage_one(lib, b, a->files[i], o->names[i], outdir, o, &group[n]);
         }
-        if (!fs_signal_caught())
+        /* Once the commit has begun, its dossiers are in place and said
+         * so, even when a signal comes during it. */
+        committed = !fs_signal_caught();
+        if (committed)
             fs_lib_batch_commit(b);
         for (size_t k = 0; k < n; k++) {
             pending *p = &group[k];
 
             if (p->added)
                 p->err = fs_lib_batch_result(b, p->set);
-            if (!fs_signal_caught())
+            if (committed)
                 emit(ctx, p);
             fs_diags_clear(&p->diags);
         }
@@ -373,8 +378,11 @@ static int render_parallel(fs_lib *lib, fs_progress *pr, const fs_cli_args *a, c
         fs_buf_free(&bufs[w]);
     }
     /* A worker that died (or could not start) leaves its dossiers unsaid;
-     * after SIGINT or SIGTERM, fs_cli_finish says why. */
-    for (; next < a->nfiles && !fs_signal_caught(); next++) {
+     * after SIGINT or SIGTERM, fs_cli_finish says why, and what the
+     * workers did write before they stopped is said here. */
+    for (; next < a->nfiles; next++) {
+        if (fs_signal_caught() && !res[next].ready)
+            continue;
         fs_progress_clear(pr);
         if (res[next].ready) {
             fputs(res[next].out, stdout);

@@ -140,10 +140,16 @@ fs_error fs_lib_batch_add(fs_lib *lib, fs_lib_batch *b, const fs_dossier *d,
                           const fs_render_options *o, fs_diags *diags)
 {
     size_t nforms = fs_forms_table_count();
-    fs_doc **docs = fs_xcalloc(nforms, sizeof *docs);
+    fs_doc **docs;
     batch_set *s;
     struct stat sb;
     fs_error err = FS_OK;
+
+    if (!b || !dir || !o) {
+        fs_diags_add(diags, "fivestar", 0, FS_ERROR, "内部错误：写入表格时缺少参数");
+        return FS_E_USAGE;
+    }
+    docs = fs_xcalloc(nforms, sizeof *docs);
 
     if (b->nsets == b->cap) {
         b->cap = b->cap ? 2 * b->cap : 16;
@@ -181,10 +187,12 @@ fs_error fs_lib_batch_add(fs_lib *lib, fs_lib_batch *b, const fs_dossier *d,
 }
 
 /* Makes the temporaries of B's dossiers that have not failed durable in
- * one pass, then renames each such dossier's files into place (renames do
- * not fail for want of room); see fivestar.h.  A failed flush fails every
- * dossier of the pass, each with an error in its diagnostics, and leaves
- * nothing of them; a failed rename fails that dossier only. */
+ * one pass, then renames each such dossier's files into place; see
+ * fivestar.h.  A failed flush fails every dossier of the pass, each with
+ * an error in its diagnostics, and leaves nothing of them.  A failed
+ * rename (rare: the data is on the disk already, but a folder may need a
+ * block to grow) fails that dossier only: its files renamed before stay,
+ * each whole and new, the others keep their old content. */
 void fs_lib_batch_commit(fs_lib_batch *b)
 {
     char **all;

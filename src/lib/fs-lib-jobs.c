@@ -71,20 +71,19 @@ void fs_lib_jobs_init(fs_lib_jobs *js, fs_lib *lib, fs_doc *const *docs,
         }
 }
 
-/* 1 when JS may be rendered on several threads: its context asks for
- * more than one, and its fonts (and PDF/A profile when the options ask
- * for PDF/A) load; a failure to load is left to the renders to report,
- * one after the other, as without threads. */
+/* 1 when JS may be rendered on several threads: there are several jobs,
+ * the context asks for several threads, and what the renders share is
+ * loaded already: the fonts, and the PDF/A profile when a PDF is to be
+ * PDF/A.  Until then (a library caller that loads on first use) the jobs
+ * run one after the other, the first loading them and reporting a
+ * failure as without threads. */
 static int may_thread(const fs_lib_jobs *js)
 {
-    fs_diags scratch = {0};
-    fs_error err;
-    int ok = js->n > 1 && fs_lib_threads(js->lib) > 1 &&
-             fs_lib_fonts(js->lib, &scratch, &err) &&
-             (!js->v[0].o->pdfa || fs_lib_pdfa(js->lib, &scratch, &err));
+    int pdfa = 0;
 
-    fs_diags_clear(&scratch);
-    return ok;
+    for (size_t i = 0; i < js->n; i++)
+        pdfa |= js->v[i].format == FS_FORMAT_PDF && js->v[i].o->pdfa;
+    return js->n > 1 && fs_lib_threads(js->lib) > 1 && fs_lib_loaded(js->lib, pdfa);
 }
 
 /* See fs-lib-private.h: starts the context's threads, less this one,

@@ -32,6 +32,9 @@ const fs_rubric *fs_lib_rubric(fs_lib *lib, const char *id, fs_diags *diags,
 /* The number of threads on which the context renders one dossier's
  * forms (fs_lib_options.threads; at least 1). */
 int fs_lib_threads(const fs_lib *lib);
+/* 1 when the context has its fonts, and its PDF/A profile when PDFA,
+ * loaded already (this loads nothing), else 0. */
+int fs_lib_loaded(const fs_lib *lib, int pdfa);
 /* Calls the context's progress function, if any. */
 void fs_lib_progress(fs_lib *lib, size_t done, size_t total, const char *file);
 /* Hands DIAGS to the context's report function, if any. */

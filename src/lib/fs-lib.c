@@ -97,6 +97,12 @@ const fs_pdfa *fs_lib_pdfa(fs_lib *lib, fs_diags *diags, fs_error *err)
 }
 
 /* See fs-lib-private.h. */
+int fs_lib_loaded(const fs_lib *lib, int pdfa)
+{
+    return lib && lib->fonts && (!pdfa || lib->pdfa);
+}
+
+/* See fs-lib-private.h. */
 int fs_lib_threads(const fs_lib *lib)
 {
     return lib ? lib->threads : 1;
