@@ -17,6 +17,8 @@
 #include "testutil.h"
 #include "fivestar.h"
 #include "fs-set.h"
+#include "fs-model.h"
+#include "fs-xml.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -360,6 +362,84 @@ START_TEST(test_set_errors)
 }
 END_TEST
 
+/* Loads the rubric at PATH with the templates folder DIR/templates;
+ * returns how many errors were reported, 0 when it loaded.  Fails when a
+ * message names none of the files or the load and the messages disagree. */
+static size_t rubric_errors(const char *dir, const char *path)
+{
+    char t[PATH_MAX];
+    fs_diags diags = {0};
+    fs_error err;
+    fs_rubric *r;
+    size_t n;
+
+    snprintf(t, sizeof t, "%s/templates", dir);
+    setenv("FIVESTAR_TEMPLATES", t, 1);
+    fs_templates_init(NULL);
+    r = fs_rubric_load(path, &diags, &err);
+    n = diags.errors;
+    ck_assert_msg((r != NULL) == (n == 0), "%s: loaded %d, %zu errors", path, r != NULL, n);
+    for (size_t i = 0; i < diags.n; i++)
+        ck_assert_msg(diags.v[i].file && (strcmp(diags.v[i].file, path) == 0 ||
+                                          strstr(diags.v[i].file, "rubric.xsd")),
+                      "%s", diags.v[i].message);
+    fs_rubric_free(r);
+    fs_diags_clear(&diags);
+    return n;
+}
+
+/* The shipped rubric and flowcharts were checked against their schemas
+ * when fivestar was built (fs_xml_known) and are not checked again; what
+ * is not byte for byte such a pair is: a changed rubric under the shipped
+ * schema, the shipped rubric under a changed schema. */
+START_TEST(test_known_templates)
+{
+    const char *shipped[] = {"rubrics/dongguan-2018.xml", "flowcharts/creation.xml",
+                             "flowcharts/dynamic.xml"};
+    char *dir = tu_tmpdir(), *s, *bad, path[PATH_MAX], rubric[PATH_MAX];
+    size_t len;
+
+    for (size_t i = 0; i < sizeof shipped / sizeof shipped[0]; i++) {
+        int found = 0;
+
+        snprintf(path, sizeof path, "templates/%s", shipped[i]);
+        s = tu_read(path, &len);
+        for (const fs_xml_known_pair *k = fs_xml_known; k->xsd; k++)
+            found |= k->doc_len == len && memcmp(k->doc, s, len) == 0;
+        ck_assert_msg(found, "%s is not among the templates checked at build time "
+                      "(was xmllint missing when build/base/fs-xml-known.c was made?)", path);
+        free(s);
+    }
+
+    /* the shipped pair, copied elsewhere: known by its bytes, not its path */
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "cp -r templates '%s/templates'", dir), 0);
+    snprintf(rubric, sizeof rubric, "%s/templates/rubrics/dongguan-2018.xml", dir);
+    ck_assert_uint_eq(rubric_errors(dir, rubric), 0);
+
+    /* an element the schema does not allow (the loader alone ignores it) */
+    s = tu_read("templates/rubrics/dongguan-2018.xml", NULL);
+    bad = tu_replace(s, "</issuer>", "</issuer>\n  <bogus/>");
+    tu_write(rubric, bad, strlen(bad));
+    ck_assert_uint_ge(rubric_errors(dir, rubric), 1);
+    tu_write(rubric, s, strlen(s));
+    ck_assert_uint_eq(rubric_errors(dir, rubric), 0);
+    free(bad);
+    free(s);
+
+    /* the shipped rubric under a schema that now refuses its id */
+    s = tu_read("templates/rubric.xsd", NULL);
+    bad = tu_replace(s, "[a-z0-9]+(-[a-z0-9]+)*", "[A-Z]+");
+    ck_assert_ptr_nonnull(bad);
+    snprintf(path, sizeof path, "%s/templates/rubric.xsd", dir);
+    tu_write(path, bad, strlen(bad));
+    ck_assert_uint_ge(rubric_errors(dir, rubric), 1);
+    free(bad);
+    free(s);
+    free(dir);
+    setup();
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("templates");
@@ -370,6 +450,7 @@ int main(void)
     tcase_add_test(tc, test_second_set);
     tcase_add_test(tc, test_chinese_names);
     tcase_add_test(tc, test_set_errors);
+    tcase_add_test(tc, test_known_templates);
     suite_add_tcase(s, tc);
     return tu_main(s);
 }

@@ -13,6 +13,7 @@
 #include "fs-encoding.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlschemas.h>
@@ -210,14 +211,32 @@ done:
 xmlDocPtr fs_xml_read(const char *path, long max_bytes, fs_diags *diags,
                       fs_error *err)
 {
+    char *src = NULL;
+    size_t len = 0;
+    xmlDocPtr doc = fs_xml_read_source(path, max_bytes, &src, &len, diags, err);
+
+    free(src);
+    return doc;
+}
+
+/* fs_xml_read, and the bytes parsed to the caller; see fs-xml.h. */
+xmlDocPtr fs_xml_read_source(const char *path, long max_bytes, char **src,
+                             size_t *srclen, fs_diags *diags, fs_error *err)
+{
     xmlDocPtr doc = NULL;
     char *buf = NULL;
     long len = 0;
 
+    *src = NULL;
+    *srclen = 0;
     *err = slurp(path, max_bytes, &buf, &len, diags);
     if (*err == FS_OK)
         doc = parse_bytes(path, buf, len, diags, err);
-    free(buf);
+    if (doc) {
+        *src = buf;
+        *srclen = (size_t)len;
+    } else
+        free(buf);
     return doc;
 }
 
@@ -238,9 +257,16 @@ xmlDocPtr fs_xml_read_memory(const char *name, const void *data, size_t len,
  * Schema checks.
  * ---------------------------------------------------------------------- */
 
+/* A schema: its bytes and their digest from fs_schema_load, parsed into
+ * SCHEMA by the first check that needs it (FAILED when that went wrong,
+ * so that it is tried and reported once). */
 struct fs_schema {
-    xmlSchemaPtr schema;
+    pthread_mutex_t lock;
     char *path;
+    char *bytes;
+    long len;
+    xmlSchemaPtr schema;
+    int failed;
 };
 
 typedef struct check_state {
@@ -271,53 +297,76 @@ static void quiet(void *ctx, xmlErrorPtr e)
     (void)ctx, (void)e;
 }
 
+/* Reads the schema at XSD_PATH (at most 1 MiB); the caller
+ * frees the result with fs_schema_free.  NULL, with a diagnostic, when it
+ * cannot be read. */
 fs_schema *fs_schema_load(const char *xsd_path, fs_diags *diags)
 {
-    xmlSchemaParserCtxtPtr pc = NULL;
-    fs_schema *s = NULL;
-    xmlSchemaPtr schema = NULL;
+    fs_schema *s = fs_xcalloc(1, sizeof *s);
+    fs_diags quiet_diags = {0};
 
-    FILE *f = fopen(xsd_path, "rb");
-    if (!f)
-        goto fail;
-    fclose(f);
-    pc = xmlSchemaNewParserCtxt(xsd_path);
-    if (!pc)
-        goto fail;
-    xmlSchemaSetParserStructuredErrors(pc, quiet, NULL);
-    schema = xmlSchemaParse(pc);
-    if (!schema)
-        goto fail;
-    s = fs_xcalloc(1, sizeof *s);
-    s->schema = schema;
+    if (slurp(xsd_path, 1L << 20, &s->bytes, &s->len, &quiet_diags) != FS_OK) {
+        fs_diags_clear(&quiet_diags);
+        fs_diags_add(diags, xsd_path, 0, FS_ERROR, "无法读取档案格式的 XML Schema");
+        free(s);
+        return NULL;
+    }
+    fs_diags_clear(&quiet_diags);
     s->path = fs_strdup(xsd_path);
-    xmlSchemaFreeParserCtxt(pc);
+    pthread_mutex_init(&s->lock, NULL);
     return s;
-fail:
-    fs_diags_add(diags, xsd_path, 0, FS_ERROR, "无法读取档案格式的 XML Schema");
-    if (pc)
-        xmlSchemaFreeParserCtxt(pc);
-    return NULL;
 }
 
+/* Frees S and its parsed schema; NULL is fine. */
 void fs_schema_free(fs_schema *s)
 {
     if (!s)
         return;
     xmlSchemaFree(s->schema);
+    pthread_mutex_destroy(&s->lock);
+    free(s->bytes);
     free(s->path);
     free(s);
 }
 
+/* The parsed schema of S, parsing its bytes on the first call; NULL, with
+ * a diagnostic from the call that tried, when they are not a usable
+ * schema. */
+static xmlSchemaPtr schema_parsed(fs_schema *s, fs_diags *diags)
+{
+    xmlSchemaParserCtxtPtr pc;
+    xmlSchemaPtr schema;
+
+    pthread_mutex_lock(&s->lock);
+    if (!s->schema && !s->failed) {
+        pc = xmlSchemaNewMemParserCtxt(s->bytes, (int)s->len);
+        if (pc) {
+            xmlSchemaSetParserStructuredErrors(pc, quiet, NULL);
+            s->schema = xmlSchemaParse(pc);
+            xmlSchemaFreeParserCtxt(pc);
+        }
+        if (!s->schema) {
+            s->failed = 1;
+            fs_diags_add(diags, s->path, 0, FS_ERROR, "无法读取档案格式的 XML Schema");
+        }
+    }
+    schema = s->schema;
+    pthread_mutex_unlock(&s->lock);
+    return schema;
+}
+
+/* Checks DOC against S; see fs-xml.h. */
 int fs_schema_check(fs_schema *s, xmlDocPtr doc, const char *file,
                     fs_diags *diags)
 {
     check_state st = {file, diags, 0};
-    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(s->schema);
+    xmlSchemaPtr schema = schema_parsed(s, diags);
+    xmlSchemaValidCtxtPtr vc = schema ? xmlSchemaNewValidCtxt(schema) : NULL;
     int rc;
 
     if (!vc) {
-        fs_diags_add(diags, s->path, 0, FS_ERROR, "无法使用档案格式的 XML Schema");
+        if (schema)
+            fs_diags_add(diags, s->path, 0, FS_ERROR, "无法使用档案格式的 XML Schema");
         return -1;
     }
     xmlSchemaSetValidStructuredErrors(vc, schema_error, &st);
@@ -332,6 +381,18 @@ int fs_schema_check(fs_schema *s, xmlDocPtr doc, const char *file,
         st.count = 1;
     }
     return st.count;
+}
+
+/* Checks DOC against S unless the pair is known good; see fs-xml.h. */
+int fs_schema_check_known(fs_schema *s, xmlDocPtr doc, const char *src,
+                          size_t srclen, const char *file, fs_diags *diags)
+{
+    for (const fs_xml_known_pair *k = fs_xml_known; src && k->xsd; k++)
+        if (k->doc_len == srclen && k->xsd_len == (size_t)s->len &&
+            memcmp(k->doc, src, srclen) == 0 &&
+            memcmp(k->xsd, s->bytes, k->xsd_len) == 0)
+            return 0;
+    return fs_schema_check(s, doc, file, diags);
 }
 
 /* ------------------------------------------------------------------------

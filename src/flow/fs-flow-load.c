@@ -250,10 +250,12 @@ fs_flow *fs_flow_load(const char *path, fs_diags *diags, fs_error *err)
     xmlNodePtr root, n;
     fs_schema *schema = NULL;
     char *xsd = NULL, *cycle = NULL, *raw = NULL;
+    char *src = NULL;
+    size_t srclen = 0;
     fs_error rerr;
 
     *err = FS_E_TEMPLATE;
-    doc = fs_xml_read(path, FLOW_MAX_BYTES, diags, &rerr);
+    doc = fs_xml_read_source(path, FLOW_MAX_BYTES, &src, &srclen, diags, &rerr);
     if (!doc) {
         if (rerr == FS_E_IO)
             *err = FS_E_IO;
@@ -267,7 +269,7 @@ fs_flow *fs_flow_load(const char *path, fs_diags *diags, fs_error *err)
     }
     xsd = fs_templates_path("flowchart.xsd");
     schema = fs_schema_load(xsd, diags);
-    if (!schema || fs_schema_check(schema, doc, path, diags) != 0)
+    if (!schema || fs_schema_check_known(schema, doc, src, srclen, path, diags) != 0)
         goto done;
 
     f = fs_xcalloc(1, sizeof *f);
@@ -302,6 +304,7 @@ done:
     free(xsd);
     fs_schema_free(schema);
     xmlFreeDoc(doc);
+    free(src);
     if (*err) {
         fs_flow_free(f);
         f = NULL;

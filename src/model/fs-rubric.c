@@ -161,16 +161,18 @@ fs_rubric *fs_rubric_load(const char *path, fs_diags *diags, fs_error *err)
     fs_schema *schema = NULL;
     char *xsd = NULL;
     size_t nitems = 0, nsec = 0, nthr = 0;
+    char *src = NULL;
+    size_t srclen = 0;
     fs_error e;
 
     *err = FS_E_TEMPLATE;
-    doc = fs_xml_read(path, FS_MAX_FILE_BYTES, diags, &e);
+    doc = fs_xml_read_source(path, FS_MAX_FILE_BYTES, &src, &srclen, diags, &e);
     if (!doc)
         goto fail;
     root = xmlDocGetRootElement(doc);
     xsd = fs_templates_path("rubric.xsd");
     schema = fs_schema_load(xsd, diags);
-    if (!schema || fs_schema_check(schema, doc, path, diags) != 0)
+    if (!schema || fs_schema_check_known(schema, doc, src, srclen, path, diags) != 0)
         goto fail;
 
     for (xmlNodePtr s = fs_xml_child(root, "section"); s; s = fs_xml_next(s, "section")) {
@@ -231,6 +233,7 @@ done:
     fs_schema_free(schema);
     free(xsd);
     xmlFreeDoc(doc);
+    free(src);
     return r;
 }
 

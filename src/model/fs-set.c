@@ -153,9 +153,11 @@ static int read_chart(fs_set *s, const char *path, fs_schema *schema,
     xmlNodePtr root, n;
     char *cycle;
     int annual, bad = 0;
+    char *src = NULL;
+    size_t srclen = 0;
     fs_error rerr;
 
-    doc = fs_xml_read(path, CHART_MAX_BYTES, diags, &rerr);
+    doc = fs_xml_read_source(path, CHART_MAX_BYTES, &src, &srclen, diags, &rerr);
     if (!doc) {
         (void)rerr;
         *err = FS_E_TEMPLATE;    /* a missing chart is the set's fault */
@@ -168,7 +170,7 @@ static int read_chart(fs_set *s, const char *path, fs_schema *schema,
         bad = 1;
         goto done;
     }
-    if (fs_schema_check(schema, doc, path, diags) != 0) {
+    if (fs_schema_check_known(schema, doc, src, srclen, path, diags) != 0) {
         bad = 1;
         goto done;
     }
@@ -213,6 +215,7 @@ static int read_chart(fs_set *s, const char *path, fs_schema *schema,
     }
 done:
     xmlFreeDoc(doc);
+    free(src);
     if (bad)
         *err = FS_E_TEMPLATE;
     return bad ? -1 : 0;
