@@ -82,42 +82,20 @@ static int non_ascii(const char *name)
     return 0;
 }
 
-/* Adds member NAME: deflates DATA at LEVEL with Z's compressor for that
- * level (made on first use), keeps the stored bytes when deflating does
- * not help, and writes the local header, the data and the central entry.
- * Returns 0 or -1 (nothing added). */
-int fs_zipw_add(fs_zipw *z, const char *name, const void *data, size_t len,
-                int level)
+/* Writes member NAME: the local header, BYTES (ZLEN of them: the member's
+ * LEN bytes, whose CRC-32 is CRC, stored or deflated as METHOD says) and
+ * the central entry.  Returns 0, or -1 (nothing added) when the archive
+ * would outgrow the zip format. */
+static int add_member(fs_zipw *z, const char *name, uint32_t crc,
+                      unsigned method, const void *bytes, size_t zlen,
+                      size_t len)
 {
-    size_t nlen = strlen(name), zlen = 0, offset = z->body.len;
-    unsigned char *packed = NULL;
-    const void *bytes = data;
-    unsigned method = ZIP_STORE, flags = non_ascii(name) ? ZIP_UTF8_FLAG : 0;
-    uint32_t crc = libdeflate_crc32(0, data, len);
-    int ret = -1;
+    size_t nlen = strlen(name), offset = z->body.len;
+    unsigned flags = non_ascii(name) ? ZIP_UTF8_FLAG : 0;
 
     if (z->count >= ZIP_MAX_MEMBERS || nlen > 0xFFFF || len > ZIP_MAX_OFFSET ||
-        offset > ZIP_MAX_OFFSET)
-        goto done;
-    if (level < 0 || level >= ZIP_LEVELS)
-        level = 6;
-    if (level > 0 && len > 1) {
-        /* cppcheck-suppress arrayIndexOutOfBoundsCond ; LEVEL < ZIP_LEVELS: clamped just above */
-        if (!z->comp[level] &&
-            !(z->comp[level] = libdeflate_alloc_compressor(level)))
-            goto done;
-        packed = fs_xmalloc(len);
-        /* 0 when the result would not be smaller than the input. */
-        zlen = libdeflate_deflate_compress(z->comp[level], data, len, packed, len - 1);
-        if (zlen > 0) {
-            bytes = packed;
-            method = ZIP_DEFLATE;
-        }
-    }
-    if (!zlen)
-        zlen = len;
-    if (offset + 30 + nlen + zlen > ZIP_MAX_OFFSET)
-        goto done;
+        offset > ZIP_MAX_OFFSET || offset + 30 + nlen + zlen > ZIP_MAX_OFFSET)
+        return -1;
 
     put32(&z->body, ZIP_LOCAL_SIG);
     put16(&z->body, ZIP_VERSION);
@@ -152,10 +130,47 @@ int fs_zipw_add(fs_zipw *z, const char *name, const void *data, size_t len,
     put32(&z->central, (uint32_t)offset);
     fs_buf_add(&z->central, name, nlen);
     z->count++;
-    ret = 0;
+    return 0;
+}
+
+/* Adds member NAME: deflates DATA at LEVEL with Z's compressor for that
+ * level (made on first use), keeps the stored bytes when deflating does
+ * not help.  Returns 0 or -1 (nothing added). */
+int fs_zipw_add(fs_zipw *z, const char *name, const void *data, size_t len,
+                int level)
+{
+    size_t zlen = 0;
+    unsigned char *packed = NULL;
+    int ret = -1;
+
+    if (len > ZIP_MAX_OFFSET)
+        return -1;
+    if (level < 0 || level >= ZIP_LEVELS)
+        level = 6;
+    if (level > 0 && len > 1) {
+        /* cppcheck-suppress arrayIndexOutOfBoundsCond ; LEVEL < ZIP_LEVELS: clamped just above */
+        if (!z->comp[level] &&
+            !(z->comp[level] = libdeflate_alloc_compressor(level)))
+            goto done;
+        packed = fs_xmalloc(len);
+        /* 0 when the result would not be smaller than the input. */
+        zlen = libdeflate_deflate_compress(z->comp[level], data, len, packed, len - 1);
+    }
+    ret = fs_zipw_add_deflated(z, name, data, len, packed, zlen);
 done:
     free(packed);
     return ret;
+}
+
+/* Adds member NAME deflated elsewhere; see fs-zipw.h. */
+int fs_zipw_add_deflated(fs_zipw *z, const char *name, const void *data,
+                         size_t len, const void *deflated, size_t zlen)
+{
+    uint32_t crc = libdeflate_crc32(0, data, len);
+
+    if (deflated && zlen > 0 && zlen < len)
+        return add_member(z, name, crc, ZIP_DEFLATE, deflated, zlen, len);
+    return add_member(z, name, crc, ZIP_STORE, data, len, len);
 }
 
 /* Appends the central directory and the end record to the members and

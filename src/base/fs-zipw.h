@@ -28,6 +28,14 @@ void fs_zipw_free(fs_zipw *z);
 int fs_zipw_add(fs_zipw *z, const char *name, const void *data, size_t len,
                 int level);
 
+/* Adds member NAME with the LEN bytes DATA, already deflated by the caller
+ * into the raw deflate stream DEFLATED (ZLEN bytes; neither kept): DATA is
+ * read for its CRC-32, and stored instead when ZLEN is 0 or not smaller
+ * than LEN.  Returns 0, or -1 with nothing added when the archive would
+ * outgrow the zip format. */
+int fs_zipw_add_deflated(fs_zipw *z, const char *name, const void *data,
+                         size_t len, const void *deflated, size_t zlen);
+
 /* Ends the archive (central directory) and hands its bytes to the caller
  * in *OUT (malloc'd) and *OUTLEN; Z is left empty.  Returns 0, or -1 when
  * the archive would outgrow the zip format. */

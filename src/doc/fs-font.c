@@ -11,6 +11,7 @@
 #include "fs-cn.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,10 +58,36 @@ typedef struct fs_face {
     hb_font_t *font;
 } fs_face;
 
+/* Subsets made by fs_font_subset, kept for the next document that asks
+ * for the very same one (most often the DOCX's Latin face, embedded with
+ * all of Latin-1 whatever the text: the same subset in every form).  At
+ * most MEMO_N of them and MEMO_BYTES of font data, the least recently used
+ * dropped first; only subsets of at most MEMO_MAX_CPS code points. */
+#define MEMO_N 8
+#define MEMO_BYTES (1u << 20)
+#define MEMO_MAX_CPS 1024
+
+typedef struct subset_memo {
+    int face;
+    uint32_t *cps;                  /* the valid code points, ascending   */
+    size_t ncps;
+    unsigned char *data;            /* the subset                         */
+    size_t len;
+    unsigned long used;             /* CLOCK at the last use              */
+} subset_memo;
+
+typedef struct memo_set {
+    pthread_mutex_t lock;
+    subset_memo v[MEMO_N];
+    unsigned long clock;
+} memo_set;
+
 struct fs_fontset {
     fs_face faces[FS_ROLE_COUNT];   /* a role adds at most one face */
     int nfaces;
     int role_face[FS_ROLE_COUNT];
+    memo_set *memo;                 /* changed by fs_font_subset, whose
+                                       fontset is const to its callers    */
 };
 
 /* A candidate line of the config: a resolved path and a face index. */
@@ -513,6 +540,8 @@ fs_fontset *fs_fontset_load(const char *conf, fs_diags *diags, fs_error *err)
     if (e != FS_OK)
         goto done;
     fs = fs_xcalloc(1, sizeof *fs);
+    fs->memo = fs_xcalloc(1, sizeof *fs->memo);
+    pthread_mutex_init(&fs->memo->lock, NULL);
     for (int r = 0; r < FS_ROLE_COUNT; r++) {
         fs->role_face[r] = -1;
         if (cands[r].n == 0)
@@ -547,6 +576,14 @@ void fs_fontset_free(fs_fontset *fs)
         return;
     for (int f = 0; f < FS_ROLE_COUNT; f++)
         face_clear(&fs->faces[f]);
+    if (fs->memo) {
+        for (int i = 0; i < MEMO_N; i++) {
+            free(fs->memo->v[i].cps);
+            free(fs->memo->v[i].data);
+        }
+        pthread_mutex_destroy(&fs->memo->lock);
+        free(fs->memo);
+    }
     free(fs);
 }
 
@@ -741,8 +778,72 @@ hb_face_t *fs_fontset_subset_face(const fs_fontset *fs, int face,
     return fc ? subset_face(fc->face, unicodes, for_pdf) : NULL;
 }
 
+/* Copies the memo of FS for face FACE and the NCPS code points CPS into
+ * *OUT / *OUTLEN when there is one.  Returns 1 when found, else 0. */
+static int memo_get(const fs_fontset *fs, int face, const uint32_t *cps,
+                    size_t ncps, unsigned char **out, size_t *outlen)
+{
+    memo_set *m = fs->memo;
+    int found = 0;
+
+    pthread_mutex_lock(&m->lock);
+    for (int i = 0; i < MEMO_N && !found; i++) {
+        subset_memo *e = &m->v[i];
+
+        if (e->data && e->face == face && e->ncps == ncps &&
+            memcmp(e->cps, cps, ncps * sizeof *cps) == 0) {
+            *out = fs_xmalloc(e->len);
+            memcpy(*out, e->data, e->len);
+            *outlen = e->len;
+            e->used = ++m->clock;
+            found = 1;
+        }
+    }
+    pthread_mutex_unlock(&m->lock);
+    return found;
+}
+
+/* Keeps a copy of the subset DATA (LEN bytes) of face FACE for the NCPS
+ * code points CPS in the memo of FS, in place of the least recently used
+ * one, unless it is too large or the memo would outgrow MEMO_BYTES. */
+static void memo_put(const fs_fontset *fs, int face, const uint32_t *cps,
+                     size_t ncps, const unsigned char *data, size_t len)
+{
+    memo_set *m = fs->memo;
+    subset_memo *slot = NULL;
+    size_t bytes = len;
+
+    if (ncps > MEMO_MAX_CPS || len > MEMO_BYTES / 4)
+        return;
+    pthread_mutex_lock(&m->lock);
+    for (int i = 0; i < MEMO_N; i++) {
+        subset_memo *e = &m->v[i];
+
+        if (!slot || !e->data || (slot->data && e->used < slot->used))
+            slot = e;
+    }
+    for (int i = 0; i < MEMO_N; i++)
+        if (&m->v[i] != slot && m->v[i].data)
+            bytes += m->v[i].len;
+    if (bytes <= MEMO_BYTES) {
+        free(slot->cps);
+        free(slot->data);
+        slot->face = face;
+        slot->cps = fs_xmalloc((ncps ? ncps : 1) * sizeof *cps);
+        memcpy(slot->cps, cps, ncps * sizeof *cps);
+        slot->ncps = ncps;
+        slot->data = fs_xmalloc(len);
+        memcpy(slot->data, data, len);
+        slot->len = len;
+        slot->used = ++m->clock;
+    }
+    pthread_mutex_unlock(&m->lock);
+}
+
 /* See fs-font.h.  Layout tables are kept (Word and LibreOffice shape with
- * them); hinting is dropped.  The cmap holds the real code points. */
+ * them); hinting is dropped.  The cmap holds the real code points.  The
+ * same subset asked for again comes from the fontset's memo: the bytes
+ * are those HarfBuzz made the first time. */
 fs_error fs_font_subset(const fs_fontset *fs, int face, const uint32_t *cps,
                         size_t n, unsigned char **out, size_t *outlen)
 {
@@ -750,6 +851,9 @@ fs_error fs_font_subset(const fs_fontset *fs, int face, const uint32_t *cps,
     hb_set_t *set = hb_set_create();
     hb_face_t *sub = NULL;
     hb_blob_t *blob = NULL;
+    uint32_t *valid = NULL;
+    size_t nvalid = 0;
+    hb_codepoint_t cp = HB_SET_VALUE_INVALID;
     fs_error err = FS_E_FONT;
 
     *out = NULL;
@@ -761,16 +865,26 @@ fs_error fs_font_subset(const fs_fontset *fs, int face, const uint32_t *cps,
             hb_set_add(set, cps[i]);
     if (!hb_set_allocation_successful(set))
         goto done;
+    /* The key of the memo: the set in ascending order. */
+    valid = fs_xmalloc((hb_set_get_population(set) + 1) * sizeof *valid);
+    while (hb_set_next(set, &cp))
+        valid[nvalid++] = cp;
+    if (memo_get(fs, face, valid, nvalid, out, outlen)) {
+        err = FS_OK;
+        goto done;
+    }
     sub = subset_face(fc->face, set, 0);
     if (!sub)
         goto done;
     blob = hb_face_reference_blob(sub);
-    if (blob_copy(blob, out, outlen) == 0)
+    if (blob_copy(blob, out, outlen) == 0) {
+        memo_put(fs, face, valid, nvalid, *out, *outlen);
         err = FS_OK;
+    }
 done:
+    free(valid);
     hb_blob_destroy(blob);
     hb_face_destroy(sub);
     hb_set_destroy(set);
     return err;
 }
-

@@ -15,6 +15,7 @@
 #include "fs-docx-private.h"
 #include "fs-draw.h"
 #include "fs-cn.h"
+#include "fs-sfnt.h"
 
 #include <harfbuzz/hb.h>
 #include <harfbuzz/hb-ot.h>
@@ -551,6 +552,7 @@ void fs_docx_ctx_free(fs_docx_ctx *c)
         free(c->fontv[i].alt_name);
         free(c->fontv[i].cps);
         free(c->fontv[i].odttf);
+        free(c->fontv[i].cuts);
     }
     free(c->fontv);
     free(c);
@@ -851,6 +853,7 @@ fs_error fs_docx_ctx_embed(fs_docx_ctx *c)
             err = FS_E_FONT;
             goto done;
         }
+        f->ncuts = fs_sfnt_cuts(data, len, &f->cuts);
         fs_docx_font_key(f->name, f->cps, f->ncps, f->key);
         fs_docx_obfuscate(data, len, f->key);
         f->odttf = data;

@@ -128,6 +128,8 @@ typedef struct fs_dx_font {
     size_t ncps, cap;
     unsigned char *odttf;       /* obfuscated subset once embedded        */
     size_t odttf_len;
+    size_t *cuts, ncuts;        /* where to cut it for deflating
+                                   (fs_sfnt_cuts of the plain subset)     */
     char key[39];               /* w:fontKey "{XXXXXXXX-XXXX-…}"          */
 } fs_dx_font;
 

@@ -27,6 +27,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "fs-zcache.h"
 #include "fs-zipw.h"
 
 #define CT_PREFIX "application/vnd.openxmlformats-officedocument."
@@ -66,6 +67,27 @@ static void pkg_add(package *pk, const char *name, char *data, size_t len,
         pk->err = FS_E_ZIP;
     }
     free(data);
+}
+
+/* Adds the embedded font F as member NAME, deflated at FONT_LEVEL in
+ * pieces that recur from subset to subset, each deflated once per run
+ * (fs_zcache_deflate).  Frees F's file. */
+static void pkg_add_font(package *pk, const char *name, fs_dx_font *f)
+{
+    unsigned char *z = NULL;
+    size_t zlen = 0;
+
+    if (pk->err == FS_OK &&
+        (fs_zcache_deflate(f->odttf, f->odttf_len, f->cuts, f->ncuts, FONT_LEVEL, 0,
+                           &z, &zlen) < 0 ||
+         fs_zipw_add_deflated(pk->zw, name, f->odttf, f->odttf_len, z, zlen) < 0)) {
+        fs_diags_add(pk->diags, pk->file, 0, FS_ERROR,
+                     "无法生成 Word 文件：部件 %s 过大或内存不足", name);
+        pk->err = FS_E_ZIP;
+    }
+    free(z);
+    free(f->odttf);
+    f->odttf = NULL;
 }
 
 /* Adds the XML part NAME that WRITE writes from SELF. */
@@ -211,8 +233,7 @@ static void add_members(package *pk, parts *p)
         if (!f->odttf)
             continue;
         name = fs_printf("word/fonts/font%zu.odttf", ++n);
-        pkg_add(pk, name, (char *)f->odttf, f->odttf_len, FONT_LEVEL);
-        f->odttf = NULL;            /* the archive owns it now */
+        pkg_add_font(pk, name, f);
         free(name);
     }
 }

@@ -24,6 +24,8 @@
 #define _GNU_SOURCE                 /* vasprintf, memfd_create */
 #include "fs-pdf-font.h"
 #include "fs-cn.h"
+#include "fs-sfnt.h"
+#include "fs-zcache.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -449,8 +451,9 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
 /* Gives FONT, just made by HPDF_GetFont from the TrueType definition DEF
  * of PDF, its FontDescriptor, with the keys libharu 2.3.0 writes, and a
  * FontFile2 stream holding the font file BLOB (the very file libharu
- * loaded), deflated with libdeflate at FONT_DEFLATE_LEVEL when the
- * document compresses fonts.  libharu would make both at save time by
+ * loaded), deflated at FONT_DEFLATE_LEVEL when the document compresses
+ * fonts, in pieces that recur from subset to subset (fs_sfnt_cuts), each
+ * deflated once per run (fs_zcache_deflate).  libharu would make both at save time by
  * re-reading every table of the subset from the font file, re-assembling
  * them and deflating them with zlib.  Returns 0, or -1 when libharu
  * failed (its error is set) or had made a descriptor already. */
@@ -475,16 +478,13 @@ static int attach_fontfile(HPDF_Doc pdf, HPDF_Font font, HPDF_FontDef def,
     ret += HPDF_Dict_AddNumber(data, "Length2", 0);
     ret += HPDF_Dict_AddNumber(data, "Length3", 0);
     if (font->filter & HPDF_STREAM_FILTER_FLATE_DECODE) {
-        struct libdeflate_compressor *c =
-            libdeflate_alloc_compressor(FONT_DEFLATE_LEVEL);
+        size_t *cuts = NULL;
+        size_t ncuts = fs_sfnt_cuts((const unsigned char *)bytes, len, &cuts);
 
-        if (c) {
-            size_t cap = libdeflate_zlib_compress_bound(c, len);
-
-            z = fs_xmalloc(cap);
-            zlen = libdeflate_zlib_compress(c, bytes, len, z, cap);
-            libdeflate_free_compressor(c);
-        }
+        if (fs_zcache_deflate(bytes, len, cuts, ncuts, FONT_DEFLATE_LEVEL, 1, &z,
+                              &zlen) < 0)
+            zlen = 0;
+        free(cuts);
     }
     if (zlen) {
         data->write_fn = write_flate_filter;

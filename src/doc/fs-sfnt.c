@@ -1,0 +1,149 @@
+/*
+ * fs-sfnt.c - the table structure of a TrueType font file (fs-sfnt.h).
+ * Only reads, with every offset checked against the file's length: a
+ * file it does not understand gives no cuts, never a crash.
+ */
+#include "fs-sfnt.h"
+#include "fs-base.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+/* A cut inside glyf: once a piece holds PIECE_MIN bytes, after a glyph
+ * whose hash has its low CUT_BITS bits zero; always by PIECE_MAX (the
+ * longest piece fs-zcache deflates alone). */
+#define PIECE_MIN 4096u
+#define PIECE_MAX 16384u
+#define CUT_MASK 7u
+/* A table this long or longer is a piece of its own (or several); shorter
+ * ones share a piece with the tables beside them, since each piece costs
+ * a few bytes of block header and ending. */
+#define TABLE_PIECE 1024u
+
+/* Big-endian reads; the caller has checked the bounds. */
+static uint32_t get16(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 8 | p[1];
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* A table of the file: where it is. */
+typedef struct sfnt_table {
+    size_t off, len;
+} sfnt_table;
+
+/* Finds table TAG in the directory of FONT (LEN bytes, NTABLES records,
+ * already checked to fit).  Returns 0 and fills *T, or -1 when it is
+ * missing or does not fit in the file. */
+static int find_table(const unsigned char *font, size_t len, unsigned ntables,
+                      const char tag[4], sfnt_table *t)
+{
+    for (unsigned i = 0; i < ntables; i++) {
+        const unsigned char *r = font + 12 + 16 * (size_t)i;
+
+        if (r[0] == (unsigned char)tag[0] && r[1] == (unsigned char)tag[1] &&
+            r[2] == (unsigned char)tag[2] && r[3] == (unsigned char)tag[3]) {
+            t->off = get32(r + 8);
+            t->len = get32(r + 12);
+            return t->off <= len && t->len <= len - t->off ? 0 : -1;
+        }
+    }
+    return -1;
+}
+
+/* A hash of glyph G (N bytes): its length and its first bytes (the number
+ * of contours and the bounding box, which differ from glyph to glyph). */
+static uint32_t glyph_hash(const unsigned char *g, size_t n)
+{
+    uint32_t h = 2166136261u ^ (uint32_t)n;
+
+    for (size_t i = 0; i < n && i < 16; i++)
+        h = (h ^ g[i]) * 16777619u;
+    return h ^ h >> 15;
+}
+
+/* Appends offset AT to the cuts. */
+static void add_cut(size_t **cuts, size_t *n, size_t *cap, size_t at)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 64;
+        *cuts = fs_xrealloc(*cuts, *cap * sizeof **cuts);
+    }
+    (*cuts)[(*n)++] = at;
+}
+
+/* qsort order of offsets. */
+static int off_cmp(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Cuts inside the glyf table GLYF, whose glyph offsets are in LOCA (short
+ * offsets when SHORT_LOCA), appended to the cuts.  Stops at the first
+ * glyph that does not fit. */
+static void glyf_cuts(const unsigned char *font, sfnt_table glyf, sfnt_table loca,
+                      int short_loca, size_t **cuts, size_t *n, size_t *cap)
+{
+    size_t width = short_loca ? 2 : 4, nglyphs = loca.len / width;
+    size_t piece = 0, prev = 0;
+
+    for (size_t g = 0; g + 1 < nglyphs; g++) {
+        const unsigned char *e = font + loca.off + g * width;
+        size_t from = short_loca ? 2 * (size_t)get16(e) : get32(e);
+        size_t to = short_loca ? 2 * (size_t)get16(e + width) : get32(e + width);
+
+        if (from != prev || to < from || to > glyf.len)
+            return;
+        prev = to;
+        piece += to - from;
+        if (to < glyf.len &&
+            (piece >= PIECE_MAX ||
+             (piece >= PIECE_MIN && (glyph_hash(font + glyf.off + from, to - from) & CUT_MASK) == 0))) {
+            add_cut(cuts, n, cap, glyf.off + to);
+            piece = 0;
+        }
+    }
+}
+
+/* Where to cut FONT into pieces; see fs-sfnt.h. */
+size_t fs_sfnt_cuts(const unsigned char *font, size_t len, size_t **cuts)
+{
+    size_t n = 0, cap = 0, k = 0;
+    unsigned ntables;
+    sfnt_table head, loca, glyf;
+
+    *cuts = NULL;
+    if (len < 12 || (get32(font) != 0x00010000u && get32(font) != 0x74727565u))
+        return 0;
+    ntables = get16(font + 4);
+    if (12 + 16 * (size_t)ntables > len)
+        return 0;
+    for (unsigned i = 0; i < ntables; i++) {
+        const unsigned char *r = font + 12 + 16 * (size_t)i;
+        size_t off = get32(r + 8), tlen = get32(r + 12);
+
+        if (tlen < TABLE_PIECE || off >= len || tlen > len - off)
+            continue;               /* small tables go with their neighbours */
+        if (off > 0)
+            add_cut(cuts, &n, &cap, off);
+        if (off + tlen < len)
+            add_cut(cuts, &n, &cap, off + tlen);
+    }
+    if (find_table(font, len, ntables, "head", &head) == 0 && head.len >= 54 &&
+        find_table(font, len, ntables, "loca", &loca) == 0 &&
+        find_table(font, len, ntables, "glyf", &glyf) == 0)
+        glyf_cuts(font, glyf, loca, get16(font + head.off + 50) == 0, cuts, &n, &cap);
+    if (n == 0)
+        return 0;
+    qsort(*cuts, n, sizeof **cuts, off_cmp);
+    for (size_t i = 0; i < n; i++)          /* drop repeats */
+        if (k == 0 || (*cuts)[i] != (*cuts)[k - 1])
+            (*cuts)[k++] = (*cuts)[i];
+    return k;
+}
