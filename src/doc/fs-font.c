@@ -62,9 +62,11 @@ typedef struct fs_face {
  * for the very same one (most often the DOCX's Latin face, embedded with
  * all of Latin-1 whatever the text: the same subset in every form).  At
  * most MEMO_N of them and MEMO_BYTES of font data, the least recently used
- * dropped first; only subsets of at most MEMO_MAX_CPS code points. */
+ * dropped first; only subsets of at most MEMO_MAX_CPS code points and
+ * MEMO_BYTES / MEMO_N bytes (a large subset holds a form's own text and is
+ * seldom asked for again). */
 #define MEMO_N 8
-#define MEMO_BYTES (1u << 20)
+#define MEMO_BYTES (512u << 10)
 #define MEMO_MAX_CPS 1024
 
 typedef struct subset_memo {
@@ -813,7 +815,7 @@ static void memo_put(const fs_fontset *fs, int face, const uint32_t *cps,
     subset_memo *slot = NULL;
     size_t bytes = len;
 
-    if (ncps > MEMO_MAX_CPS || len > MEMO_BYTES / 4)
+    if (ncps > MEMO_MAX_CPS || len > MEMO_BYTES / MEMO_N)
         return;
     pthread_mutex_lock(&m->lock);
     for (int i = 0; i < MEMO_N; i++) {

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 
 /* A cut inside glyf: once a piece holds PIECE_MIN bytes, after a glyph
- * whose hash has its low CUT_BITS bits zero; always by PIECE_MAX (the
+ * whose hash ANDed with CUT_MASK is zero; always by PIECE_MAX (the
  * longest piece fs-zcache deflates alone). */
-#define PIECE_MIN 4096u
+#define PIECE_MIN 8192u
 #define PIECE_MAX 16384u
 #define CUT_MASK 7u
 /* A table this long or longer is a piece of its own (or several); shorter

@@ -11,7 +11,7 @@
 /* Where to cut the font file FONT (LEN bytes) into pieces that recur from
  * subset to subset of one face: around every table of 1 KiB or more, and inside
  * the glyf table between glyphs, after each glyph whose own bytes say so
- * (about one glyph in eight, once a piece holds 4 KiB; always at 16 KiB),
+ * (about one glyph in eight, once a piece holds 8 KiB; always at 16 KiB),
  * so that the same run of glyphs is cut the same way in every subset that
  * holds it, whatever glyphs come before.  Returns the number of cuts and
  * sets *CUTS (malloc'd, ascending, the caller frees it); 0 and NULL when
