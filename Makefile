@@ -150,7 +150,7 @@ asan:
 # tests/fuzz/regressions/; new inputs go to build/fuzz/corpus/, a crash
 # or hang to build/fuzz/artifacts/ and fails the target.  Debian's clang.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= dossier breaker measure
+FUZZ_TARGETS ?= dossier breaker measure pieces
 FUZZ_OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 .PHONY: fuzz fuzz-build valgrind
 

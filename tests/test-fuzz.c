@@ -84,13 +84,17 @@ END_TEST
 /* The inputs are all there: at least the seeds of each target. */
 START_TEST(test_inputs_present)
 {
-    size_t per[3] = {0, 0, 0};
+    size_t per[4] = {0, 0, 0, 0};
 
     for (size_t i = 0; i < ninputs; i++)
-        per[inputs[i].run == fs_fuzz_dossier ? 0 : inputs[i].run == fs_fuzz_breaker ? 1 : 2]++;
+        per[inputs[i].run == fs_fuzz_dossier   ? 0
+            : inputs[i].run == fs_fuzz_breaker ? 1
+            : inputs[i].run == fs_fuzz_measure ? 2
+                                               : 3]++;
     ck_assert_msg(per[0] >= 6, "tests/fuzz/corpus/dossier: the samples are missing");
     ck_assert_uint_ge(per[1], 1);
     ck_assert_uint_ge(per[2], 1);
+    ck_assert_uint_ge(per[3], 1);
 }
 END_TEST
 
@@ -103,6 +107,7 @@ int main(void)
         int (*run)(const uint8_t *, size_t);
     } targets[] = {
         {"dossier", fs_fuzz_dossier}, {"breaker", fs_fuzz_breaker}, {"measure", fs_fuzz_measure},
+        {"pieces", fs_fuzz_pieces},
     };
     Suite *s = suite_create("fuzz");
     TCase *tc = tcase_create("replay");

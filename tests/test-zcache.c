@@ -288,6 +288,7 @@ START_TEST(test_sfnt_cuts)
     }
     ck_assert_msg(shared * 10 >= total * 6, "only %zu of %zu bytes in shared pieces", shared, total);
 
+    free(cb);
     /* not a font, a truncated one, a directory that does not fit */
     fill_random(junk, sizeof junk, &state);
     ck_assert_uint_eq(fs_sfnt_cuts(junk, sizeof junk, &cb), 0);

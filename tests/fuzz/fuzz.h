@@ -30,6 +30,12 @@ int fs_fuzz_breaker(const uint8_t *data, size_t size);
  * the bytes as code points. */
 int fs_fuzz_measure(const uint8_t *data, size_t size);
 
+/* Cuts DATA as a font file (fs_sfnt_cuts) and deflates it in those pieces
+ * (fs_zcache_deflate) cold, from the cache, and raw: checks the cuts are
+ * ascending and inside DATA, that every stream inflates back to DATA and
+ * that the cache changes no byte. */
+int fs_fuzz_pieces(const uint8_t *data, size_t size);
+
 /* Frees what the entry points keep between calls (caches, fonts), so that
  * a leak checker sees a clean exit. */
 void fs_fuzz_cleanup(void);

@@ -15,9 +15,12 @@
 #include "fs-font.h"
 #include "fs-form.h"
 #include "fs-text.h"
+#include "fs-sfnt.h"
+#include "fs-zcache.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libdeflate.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +76,7 @@ void fs_fuzz_cleanup(void)
     fs_forms_free(fz.forms);
     fs_rubric_cache_free(fz.cache);
     fs_fontset_free(fz.fonts);
+    fs_zcache_clear();
     fclose(fz.devnull);
     free(fz.dossier_path);
     memset(&fz, 0, sizeof fz);
@@ -425,5 +429,59 @@ int fs_fuzz_measure(const uint8_t *data, size_t size)
     FUZZ_CHECK(l.n >= 1, "no line");
     fs_lines_free(&l);
     free(text);
+    return 0;
+}
+
+/* 1 when the stream Z (ZLEN bytes; zlib when ZLIB, else raw deflate)
+ * inflates to exactly the SIZE bytes DATA. */
+static int inflates_back(const unsigned char *z, size_t zlen, int zlib,
+                         const uint8_t *data, size_t size)
+{
+    struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+    unsigned char *back = fs_xmalloc(size + 1);
+    size_t got = 0;
+    int ok;
+
+    FUZZ_CHECK(d != NULL, "no memory for a decompressor");
+    ok = (zlib ? libdeflate_zlib_decompress(d, z, zlen, back, size + 1, &got)
+               : libdeflate_deflate_decompress(d, z, zlen, back, size + 1, &got)) ==
+             LIBDEFLATE_SUCCESS &&
+         got == size && memcmp(back, data, size) == 0;
+    free(back);
+    libdeflate_free_decompressor(d);
+    return ok;
+}
+
+/* See fuzz.h: DATA cut as a font file and deflated in cached pieces. */
+int fs_fuzz_pieces(const uint8_t *data, size_t size)
+{
+    size_t *cuts = NULL, ncuts;
+    unsigned char *z[3] = {NULL, NULL, NULL};
+    size_t zlen[3] = {0, 0, 0};
+
+    if (size > (1u << 20))
+        return 0;
+    ncuts = fs_sfnt_cuts(data, size, &cuts);
+    FUZZ_CHECK((ncuts == 0) == (cuts == NULL), "cuts and their count disagree");
+    for (size_t i = 0; i < ncuts; i++) {
+        FUZZ_CHECK(cuts[i] > 0 && cuts[i] < size, "a cut outside the file");
+        FUZZ_CHECK(i == 0 || cuts[i] > cuts[i - 1], "cuts not ascending");
+    }
+    /* cold, warm (from the cache), raw */
+    fs_zcache_clear();
+    FUZZ_CHECK(fs_zcache_deflate(data, size, cuts, ncuts, 1, 1, &z[0], &zlen[0]) == 0,
+               "deflating failed");
+    FUZZ_CHECK(fs_zcache_deflate(data, size, cuts, ncuts, 1, 1, &z[1], &zlen[1]) == 0,
+               "deflating failed");
+    FUZZ_CHECK(fs_zcache_deflate(data, size, cuts, ncuts, 1, 0, &z[2], &zlen[2]) == 0,
+               "deflating failed");
+    FUZZ_CHECK(zlen[0] == zlen[1] && memcmp(z[0], z[1], zlen[0]) == 0,
+               "the cache changed the bytes");
+    FUZZ_CHECK(inflates_back(z[0], zlen[0], 1, data, size), "the zlib stream does not inflate back");
+    FUZZ_CHECK(inflates_back(z[2], zlen[2], 0, data, size), "the raw stream does not inflate back");
+    FUZZ_CHECK(fs_zcache_get_stats().bytes <= FS_ZCACHE_BYTES, "the cache outgrew its bound");
+    for (int i = 0; i < 3; i++)
+        free(z[i]);
+    free(cuts);
     return 0;
 }
