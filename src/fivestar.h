@@ -50,6 +50,14 @@ typedef struct fs_lib_options {
                            threads at once (fs_lib_write_forms,
                            fs_lib_batch_add); 0 or 1: one after the other,
                            at most FS_LIB_MAX_THREADS                      */
+    const char *first;  /* with FONTS, when a second processor is free: a
+                           dossier the run will load first.  fs_lib_new
+                           reads it, saying nothing, to load the templates
+                           it names while the fonts load on a thread of
+                           their own, and returns when both are done (so
+                           forking after it is safe).  Templates that gave
+                           any error are not kept: the run loads them again
+                           and says why.  NULL: fonts only               */
 } fs_lib_options;
 #define FS_LIB_MAX_THREADS 8
 

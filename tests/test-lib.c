@@ -449,6 +449,100 @@ START_TEST(batch_commits_whole_dossiers)
 }
 END_TEST
 
+/* A context made with fs_lib_options.first (fonts on a second thread,
+ * the first dossier's templates meanwhile) renders what one made without
+ * it renders, keeps the templates it preloaded (a rubric removed after
+ * fs_lib_new is not needed again), keeps none that gave an error (their
+ * messages come when the dossier is rendered, the same as without
+ * FIRST), and fails on missing fonts as one made without it. */
+START_TEST(fonts_beside_first_dossier)
+{
+    fs_lib_options with = {1, 0, 2, SAMPLE}, without = {1, 0, 2, NULL};
+    fs_diags diags = {0}, d1 = {0}, d2 = {0};
+    fs_error err;
+    fs_lib *l1, *l2;
+    fs_dossier *d;
+    char *t1, *t2, *dir = tu_tmpdir(), tpl[4096];
+    const fs_form_entry *form = fs_forms_table_get(0);
+    fs_render_options ro = {FS_FORMAT_PDF, 0, 0};
+    unsigned char *o1, *o2;
+    size_t n1, n2;
+
+    /* the same bytes */
+    l1 = fs_lib_new(&with, &diags, &err);
+    l2 = fs_lib_new(&without, &diags, &err);
+    ck_assert_ptr_nonnull(l1);
+    ck_assert_ptr_nonnull(l2);
+    ck_assert_uint_eq(diags.errors, 0);
+    d = fs_lib_load(l1, SAMPLE, &diags, &err);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(fs_lib_render_form(l1, form, d, &ro, &o1, &n1, &diags), FS_OK);
+    fs_dossier_free(d);
+    d = fs_lib_load(l2, SAMPLE, &diags, &err);
+    ck_assert_int_eq(fs_lib_render_form(l2, form, d, &ro, &o2, &n2, &diags), FS_OK);
+    ck_assert_msg(n1 == n2 && memcmp(o1, o2, n1) == 0, "different bytes with FIRST");
+    free(o1), free(o2);
+    fs_dossier_free(d);
+    fs_lib_free(l1), fs_lib_free(l2);
+
+    /* preloaded: the rubric file may go once the context is made */
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "cp -r templates '%s/t'", dir), 0);
+    snprintf(tpl, sizeof tpl, "%s/t", dir);
+    setenv("FIVESTAR_TEMPLATES", tpl, 1);
+    setenv("FIVESTAR_FONTS", "fonts/fonts.conf", 1);    /* the copy has none beside it */
+    fs_templates_init(NULL);
+    l1 = fs_lib_new(&with, &diags, &err);
+    l2 = fs_lib_new(&without, &diags, &err);
+    ck_assert_ptr_nonnull(l1);
+    ck_assert_ptr_nonnull(l2);
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "mv '%s/t/rubrics/dongguan-2018.xml' '%s/away.xml'", dir, dir), 0);
+    d = fs_lib_load(l1, SAMPLE, &d1, &err);
+    ck_assert_msg(d != NULL && d1.errors == 0, "the preloaded rubric was not kept");
+    fs_dossier_free(d);
+    d = fs_lib_load(l2, SAMPLE, &d2, &err);
+    ck_assert_ptr_null(d);                  /* without FIRST it was needed */
+    fs_lib_free(l1), fs_lib_free(l2);
+    fs_diags_clear(&d1), fs_diags_clear(&d2);
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "mv '%s/away.xml' '%s/t/rubrics/dongguan-2018.xml'", dir, dir), 0);
+
+    /* a broken forms template: not kept, the same messages either way */
+    ck_assert_int_eq(tu_run_fmt(NULL, NULL, "sed -i 's/<field width=\"56\">/<field width=\"zz\">/' "
+                                "'%s/t/forms/dongguan-2018.xml'", dir), 0);
+    l1 = fs_lib_new(&with, &diags, &err);
+    l2 = fs_lib_new(&without, &diags, &err);
+    ck_assert_ptr_nonnull(l1);
+    d = fs_lib_load(l1, SAMPLE, &d1, &err);
+    ck_assert_int_ne(fs_lib_render_form(l1, form, d, &ro, &o1, &n1, &d1), FS_OK);
+    fs_dossier_free(d);
+    d = fs_lib_load(l2, SAMPLE, &d2, &err);
+    ck_assert_int_ne(fs_lib_render_form(l2, form, d, &ro, &o2, &n2, &d2), FS_OK);
+    fs_dossier_free(d);
+    t1 = diags_text(&d1);
+    t2 = diags_text(&d2);
+    ck_assert_msg(strstr(t1, "forms/dongguan-2018.xml:") != NULL, "%s", t1);
+    ck_assert_str_eq(t1, t2);
+    free(t1), free(t2);
+    fs_lib_free(l1), fs_lib_free(l2);
+    fs_diags_clear(&d1), fs_diags_clear(&d2);
+
+    /* fonts that cannot load: the same failure */
+    setenv("FIVESTAR_TEMPLATES", "templates", 1);
+    fs_templates_init(NULL);
+    setenv("FIVESTAR_FONTS", "/nonexistent/fonts.conf", 1);
+    ck_assert_ptr_null(fs_lib_new(&with, &d1, &err));
+    ck_assert_int_eq(err, FS_E_FONT);
+    ck_assert_ptr_null(fs_lib_new(&without, &d2, &err));
+    t1 = diags_text(&d1);
+    t2 = diags_text(&d2);
+    ck_assert_uint_ge(d1.errors, 1);
+    ck_assert_str_eq(t1, t2);
+    unsetenv("FIVESTAR_FONTS");
+    free(t1), free(t2);
+    fs_diags_clear(&d1), fs_diags_clear(&d2), fs_diags_clear(&diags);
+    free(dir);
+}
+END_TEST
+
 static void setup(void)
 {
     fs_diags diags = {0};
@@ -485,6 +579,7 @@ int main(void)
     tcase_add_test(tc, stats_and_blank_match_cli);
     tcase_add_test(tc, archive_write_and_verify);
     tcase_add_test(tc, batch_commits_whole_dossiers);
+    tcase_add_test(tc, fonts_beside_first_dossier);
     suite_add_tcase(s, tc);
     return tu_main(s);
 }

@@ -34,7 +34,7 @@ static void report(void *ctx, fs_diags *diags)
  * once written, what it holds and its manifest's SHA-256. */
 static int archive_write(const fs_cli_args *args)
 {
-    fs_lib_options lo = {1, 1, 1};
+    fs_lib_options lo = {1, 1, 1, NULL};
     fs_archive_options o;
     fs_archive_summary sum;
     fs_progress pr;

@@ -25,7 +25,7 @@ int fs_cmd_bundle(int argc, char **argv)
     static const char *const spec[] = {"-o=", "--pdfa", NULL};
     fs_cli_args a;
     fs_diags diags = {0};
-    fs_lib_options lo = {1, 0, 1};
+    fs_lib_options lo = {1, 0, 1, NULL};
     fs_lib *lib = NULL;
     fs_dossier *d = NULL;
     const char *out;

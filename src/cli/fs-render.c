@@ -439,7 +439,7 @@ int fs_cmd_render(int argc, char **argv)
     static const char *const spec[] = {"-o=", "--format=", "--office-fonts", "--pdfa", "--jobs=", NULL};
     fs_cli_args a;
     fs_lib *lib = NULL;
-    fs_lib_options lo = {1, 0, 1};
+    fs_lib_options lo = {1, 0, 1, NULL};
     fs_progress pr;
     fs_diags diags = {0};
     fs_summary sum = {0};
@@ -482,6 +482,10 @@ int fs_cmd_render(int argc, char **argv)
         status = 3;
         goto done;
     }
+    /* With a processor to spare, the fonts load while the first dossier's
+     * templates do. */
+    if (jobs * (size_t)lo.threads > 1)
+        lo.first = a.files[0];
     if (!(lib = fs_cli_lib(&lo, &status)))
         goto done;
     if (jobs > 1) {

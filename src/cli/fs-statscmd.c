@@ -29,7 +29,7 @@ int fs_cmd_stats(int argc, char **argv)
 {
     static const char *const spec[] = {"-o=", "--skip-invalid", "--pdfa", "--office-fonts", NULL};
     fs_cli_args a;
-    fs_lib_options lo = {1, 0, 1};
+    fs_lib_options lo = {1, 0, 1, NULL};
     fs_render_options ro = {FS_FORMAT_PDF, 0, 0};
     fs_lib *lib = NULL;
     fs_progress pr;

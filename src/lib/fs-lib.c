@@ -13,6 +13,7 @@
 #include "fs-cn.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -108,6 +109,81 @@ int fs_lib_threads(const fs_lib *lib)
     return lib ? lib->threads : 1;
 }
 
+static char *forms_path(const fs_rubric *r);
+
+/* The fonts of a context loading on a thread of their own: what
+ * fs_lib_fonts said and returned there. */
+typedef struct fonts_load {
+    fs_lib *lib;
+    fs_diags diags;
+    fs_error err;
+} fonts_load;
+
+/* Thread body: loads the fontset of ARG's context (a fonts_load). */
+static void *fonts_thread(void *arg)
+{
+    fonts_load *fl = arg;
+
+    (void)fs_lib_fonts(fl->lib, &fl->diags, &fl->err);
+    return NULL;
+}
+
+/* Loads the templates the dossier at PATH names (its rubric, template set
+ * and forms) into LIB, whose caches are still empty: into caches of their
+ * own first, which LIB takes only when nothing went wrong, so that a
+ * broken template or dossier is loaded again later and its messages are
+ * said where they belong.  Says nothing. */
+static void preload(fs_lib *lib, const char *path)
+{
+    fs_rubric_cache *c = fs_rubric_cache_new();
+    fs_diags quiet = {0};
+    const fs_rubric *r = NULL;
+    fs_forms *f = NULL;
+    fs_error e;
+    fs_dossier *d = fs_dossier_load(path, c, &r, &quiet, &e);
+    char *fpath = d && d->rubric && quiet.errors == 0 ? forms_path(d->rubric) : NULL;
+
+    if (fpath)
+        f = fs_forms_load(fpath, &quiet, &e);
+    if (f && quiet.errors == 0 && lib->nforms == 0) {
+        fs_rubric_cache_free(lib->rubrics);
+        lib->rubrics = c;
+        c = NULL;
+        lib->forms_rubric = fs_xmalloc(sizeof *lib->forms_rubric);
+        lib->forms = fs_xmalloc(sizeof *lib->forms);
+        lib->forms_rubric[0] = d->rubric;
+        lib->forms[0] = f;
+        lib->nforms = 1;
+        f = NULL;
+    }
+    fs_forms_free(f);
+    free(fpath);
+    fs_dossier_free(d);
+    fs_rubric_cache_free(c);
+    fs_diags_clear(&quiet);
+}
+
+/* Loads the fonts of LIB on a second thread while this one preloads the
+ * templates of the dossier FIRST; the fonts' messages go to DIAGS.
+ * Returns the fontset, or NULL with *ERR as fs_lib_fonts. */
+static const fs_fontset *fonts_beside(fs_lib *lib, const char *first,
+                                      fs_diags *diags, fs_error *err)
+{
+    fonts_load fl = {lib, {0}, FS_OK};
+    pthread_t tid;
+
+    if (pthread_create(&tid, NULL, fonts_thread, &fl) != 0)
+        return fs_lib_fonts(lib, diags, err);
+    preload(lib, first);
+    pthread_join(tid, NULL);
+    for (size_t i = 0; i < fl.diags.n; i++)
+        fs_diags_add(diags, fl.diags.v[i].file, fl.diags.v[i].line, fl.diags.v[i].severity,
+                     "%s", fl.diags.v[i].message);
+    fs_diags_clear(&fl.diags);
+    *err = fl.err;
+    return lib->fonts;
+}
+
 /* Makes a context, loading what O asks for now; see fivestar.h. */
 fs_lib *fs_lib_new(const fs_lib_options *o, fs_diags *diags, fs_error *err)
 {
@@ -118,7 +194,10 @@ fs_lib *fs_lib_new(const fs_lib_options *o, fs_diags *diags, fs_error *err)
     lib->threads = o && o->threads > 1 ? o->threads : 1;
     if (lib->threads > FS_LIB_MAX_THREADS)
         lib->threads = FS_LIB_MAX_THREADS;
-    if (o && o->fonts && !fs_lib_fonts(lib, diags, err))
+    if (o && o->fonts && o->first &&
+        !fonts_beside(lib, o->first, diags, err))
+        goto fail;
+    if (o && o->fonts && !o->first && !fs_lib_fonts(lib, diags, err))
         goto fail;
     if (o && o->pdfa && !lib_pdfa(lib, diags, err))
         goto fail;

@@ -101,7 +101,7 @@ int fs_cmd_serve(int argc, char **argv)
     static const char *const spec[] = {"--port=", "--listen=", "--no-open", NULL};
     fs_cli_args a;
     fs_serve s;
-    fs_lib_options lo = {1, 0, 1};
+    fs_lib_options lo = {1, 0, 1, NULL};
     fs_diags diags = {0};
     fs_error err;
     sigset_t stop;
