@@ -1,7 +1,8 @@
 /*
  * test-zcache.c - deflating in cached pieces (fs-zcache.h), where a font
- * file is cut (fs-sfnt.h), the subset memo of a fontset (fs-font.h), and
- * a zip member deflated elsewhere (fs_zipw_add_deflated).
+ * file is cut and a table of it replaced (fs-sfnt.h), the subset memo of
+ * a fontset (fs-font.h), and a zip member deflated elsewhere
+ * (fs_zipw_add_deflated).
  *
  * Every stream made here is inflated back by libdeflate (which checks the
  * zlib stream's Adler-32) and compared with the input; the same input must
@@ -14,6 +15,7 @@
 #include "fs-zipw.h"
 
 #include <check.h>
+#include <hb.h>
 #include <libdeflate.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,6 +318,88 @@ START_TEST(test_sfnt_cuts)
 }
 END_TEST
 
+/* The bytes HarfBuzz's face builder writes for FONT (LEN bytes) with
+ * table TAG replaced by the TLEN bytes TABLE (malloc'd, *OUTLEN). */
+static unsigned char *hb_replaced(const unsigned char *font, size_t len, hb_tag_t tag,
+                                  const unsigned char *table, size_t tlen, size_t *outlen)
+{
+    hb_blob_t *blob = hb_blob_create((const char *)font, (unsigned)len,
+                                     HB_MEMORY_MODE_READONLY, NULL, NULL);
+    hb_face_t *face = hb_face_create(blob, 0), *builder = hb_face_builder_create();
+    hb_blob_t *res;
+    hb_tag_t tags[64];
+    unsigned count = 64, rlen = 0;
+    unsigned char *out;
+
+    hb_face_get_table_tags(face, 0, &count, tags);
+    for (unsigned i = 0; i < count; i++) {
+        hb_blob_t *t = tags[i] == tag ? hb_blob_create((const char *)table, (unsigned)tlen,
+                                                       HB_MEMORY_MODE_READONLY, NULL, NULL)
+                                      : hb_face_reference_table(face, tags[i]);
+
+        hb_face_builder_add_table(builder, tags[i], t);
+        hb_blob_destroy(t);
+    }
+    res = hb_face_reference_blob(builder);
+    out = malloc(hb_blob_get_length(res));
+    memcpy(out, hb_blob_get_data(res, &rlen), hb_blob_get_length(res));
+    *outlen = rlen;
+    hb_blob_destroy(res);
+    hb_face_destroy(builder);
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
+    return out;
+}
+
+/* fs_sfnt_replace_table: the bytes HarfBuzz's builder writes for the same
+ * replacement (a longer table, a shorter one, of a small subset and a
+ * large one), a valid font (the whole file sums to B1B0AFBA); a table that
+ * is not there, or a file that is not a font, gives -1. */
+START_TEST(test_sfnt_replace_table)
+{
+    fs_fontset *fs = fontset();
+    int faces[2] = {fs_fontset_role_face(fs, FS_ROLE_LATIN), fs_fontset_role_face(fs, FS_ROLE_SONG)};
+    char *text = tu_read("templates/rubrics/dongguan-2018.xml", NULL);
+    size_t n, len, olen, hlen;
+    uint32_t *cps = cps_of(text, &n);
+    unsigned char *font, *out, *ref, table[301], junk[100];
+    uint32_t state = 1;
+
+    fill_random(table, sizeof table, &state);
+    for (int f = 0; f < 2; f++) {
+        ck_assert_int_eq(fs_font_subset(fs, faces[f], cps, n, &font, &len), FS_OK);
+        for (size_t tl = 7; tl <= sizeof table; tl += 294) {
+            for (int w = 0; w < 2; w++) {
+                const char *tag = w ? "cmap" : "name";
+                uint32_t sum = 0;
+
+                ck_assert_int_eq(fs_sfnt_replace_table(font, len, tag, table, tl, &out, &olen), 0);
+                ref = hb_replaced(font, len, HB_TAG(tag[0], tag[1], tag[2], tag[3]), table, tl, &hlen);
+                ck_assert_uint_eq(olen, hlen);
+                ck_assert_msg(memcmp(out, ref, olen) == 0, "face %d, %s of %zu bytes: not HarfBuzz's bytes",
+                              f, tag, tl);
+                ck_assert_uint_eq(olen % 4, 0);
+                for (size_t i = 0; i < olen; i += 4)
+                    sum += (uint32_t)out[i] << 24 | (uint32_t)out[i + 1] << 16 |
+                           (uint32_t)out[i + 2] << 8 | out[i + 3];
+                ck_assert_uint_eq(sum, 0xB1B0AFBAu);
+                free(out);
+                free(ref);
+            }
+        }
+        ck_assert_int_eq(fs_sfnt_replace_table(font, len, "ZZZZ", table, 10, &out, &olen), -1);
+        ck_assert_ptr_null(out);
+        ck_assert_int_eq(fs_sfnt_replace_table(font, 40, "name", table, 10, &out, &olen), -1);
+        free(font);
+    }
+    fill_random(junk, sizeof junk, &state);
+    ck_assert_int_eq(fs_sfnt_replace_table(junk, sizeof junk, "name", table, 10, &out, &olen), -1);
+    free(cps);
+    free(text);
+    fs_fontset_free(fs);
+}
+END_TEST
+
 /* fs_font_subset asked twice for the same subset gives the same bytes
  * (the second from the memo); another set gives other bytes. */
 START_TEST(test_subset_memo)
@@ -398,6 +482,7 @@ int main(void)
     tcase_add_test(tc, test_cache_same_bytes);
     tcase_add_test(tc, test_cache_bounded);
     tcase_add_test(tc, test_sfnt_cuts);
+    tcase_add_test(tc, test_sfnt_replace_table);
     tcase_add_test(tc, test_subset_memo);
     tcase_add_test(tc, test_zip_deflated_member);
     suite_add_tcase(s, tc);

@@ -1,13 +1,15 @@
 /*
- * fs-sfnt.c - the table structure of a TrueType font file (fs-sfnt.h).
- * Only reads, with every offset checked against the file's length: a
- * file it does not understand gives no cuts, never a crash.
+ * fs-sfnt.c - the table structure of a TrueType font file (fs-sfnt.h):
+ * where to cut it, and a copy with one table replaced.  Every offset read
+ * is checked against the file's length: a file it does not understand
+ * gives no cuts or no copy, never a crash.
  */
 #include "fs-sfnt.h"
 #include "fs-base.h"
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* A cut inside glyf: once a piece holds PIECE_MIN bytes, after a glyph
  * whose hash ANDed with CUT_MASK is zero; always by PIECE_MAX (the
@@ -146,4 +148,131 @@ size_t fs_sfnt_cuts(const unsigned char *font, size_t len, size_t **cuts)
         if (k == 0 || (*cuts)[i] != (*cuts)[k - 1])
             (*cuts)[k++] = (*cuts)[i];
     return k;
+}
+
+/* Puts the 32-bit V at P, big-endian. */
+static void put32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+/* The TrueType checksum of the LEN bytes at P (a multiple of 4). */
+static uint32_t checksum(const unsigned char *p, size_t len)
+{
+    uint32_t sum = 0;
+
+    for (size_t i = 0; i + 4 <= len; i += 4)
+        sum += get32(p + i);
+    return sum;
+}
+
+/* A table of the file being written: its record and where its bytes
+ * come from. */
+typedef struct out_table {
+    const unsigned char *rec;       /* its record in the input directory */
+    const unsigned char *data;
+    size_t len, off;
+} out_table;
+
+/* The order HarfBuzz 6 writes tables in: the shortest first, then by tag
+ * (the records stay in tag order). */
+static int table_order(const void *a, const void *b)
+{
+    const out_table *x = *(const out_table *const *)a, *y = *(const out_table *const *)b;
+
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return memcmp(x->rec, y->rec, 4);
+}
+
+/* A copy of FONT with one table replaced; see fs-sfnt.h. */
+int fs_sfnt_replace_table(const unsigned char *font, size_t len, const char tag[4],
+                          const unsigned char *table, size_t tlen,
+                          unsigned char **out, size_t *outlen)
+{
+    unsigned ntables;
+    out_table *t = NULL, **order = NULL;
+    unsigned char *o = NULL;
+    size_t total, at;
+    int found = 0, ret = -1;
+
+    *out = NULL;
+    *outlen = 0;
+    if (len < 12 || (get32(font) != 0x00010000u && get32(font) != 0x74727565u))
+        return -1;
+    ntables = get16(font + 4);
+    if (ntables == 0 || 12 + 16 * (size_t)ntables > len)
+        return -1;
+    t = fs_xcalloc(ntables, sizeof *t);
+    order = fs_xcalloc(ntables, sizeof *order);
+    total = 12 + 16 * (size_t)ntables;
+    for (unsigned i = 0; i < ntables; i++) {
+        const unsigned char *r = font + 12 + 16 * (size_t)i;
+        size_t off = get32(r + 8), tl = get32(r + 12);
+
+        t[i].rec = r;
+        if (memcmp(r, tag, 4) == 0) {
+            t[i].data = table;
+            t[i].len = tlen;
+            found = 1;
+        } else {
+            if (off > len || tl > len - off)
+                goto done;
+            t[i].data = font + off;
+            t[i].len = tl;
+        }
+        total += (t[i].len + 3) & ~(size_t)3;
+        order[i] = &t[i];
+    }
+    if (!found || total > UINT32_MAX)
+        goto done;
+    qsort(order, ntables, sizeof *order, table_order);
+    o = fs_xmalloc(total);
+    memcpy(o, font, 12);
+    at = 12 + 16 * (size_t)ntables;
+    for (unsigned i = 0; i < ntables; i++) {
+        size_t padded = (order[i]->len + 3) & ~(size_t)3;
+
+        order[i]->off = at;
+        memcpy(o + at, order[i]->data, order[i]->len);
+        memset(o + at + order[i]->len, 0, padded - order[i]->len);
+        at += padded;
+    }
+    /* The records: a table kept keeps its checksum (that of its bytes,
+     * padded, with head.checkSumAdjustment taken as 0); the new one's is
+     * computed.  The file's checksum is that of the header and records
+     * plus the tables' checksums. */
+    for (unsigned i = 0; i < ntables; i++) {
+        unsigned char *r = o + 12 + 16 * (size_t)i;
+        int replaced = memcmp(t[i].rec, tag, 4) == 0;
+
+        memcpy(r, t[i].rec, 4);
+        if (memcmp(r, "head", 4) == 0 && t[i].len >= 12)
+            put32(o + t[i].off + 8, 0);     /* checkSumAdjustment, set below */
+        put32(r + 4, replaced ? checksum(o + t[i].off, (t[i].len + 3) & ~(size_t)3)
+                              : get32(t[i].rec + 4));
+        put32(r + 8, (uint32_t)t[i].off);
+        put32(r + 12, (uint32_t)t[i].len);
+    }
+    {
+        uint32_t sum = checksum(o, 12 + 16 * (size_t)ntables);
+
+        for (unsigned i = 0; i < ntables; i++)
+            sum += get32(o + 12 + 16 * (size_t)i + 4);
+        for (unsigned i = 0; i < ntables; i++)
+            if (memcmp(t[i].rec, "head", 4) == 0 && t[i].len >= 12)
+                put32(o + t[i].off + 8, 0xB1B0AFBAu - sum);
+    }
+    *out = o;
+    *outlen = total;
+    o = NULL;
+    ret = 0;
+done:
+    free(o);
+    free(order);
+    free(t);
+    return ret;
 }

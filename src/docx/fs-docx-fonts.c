@@ -742,9 +742,10 @@ static void ps_name(hb_face_t *face, const char *fallback, char *ps, size_t n)
 /* Rebuilds the font DATA (LEN bytes) with a name table calling it FAMILY
  * (its PostScript name stays that of the source face, so that a PDF made
  * from the document still says which face drew it), every other table as
- * it is (HarfBuzz writes the table directory, checksums and
- * head.checkSumAdjustment).  Returns the new bytes in *OUT (malloc'd) and
- * *OUTLEN; 0, or -1 when HarfBuzz fails. */
+ * it is (fs_sfnt_replace_table writes the table directory, checksums
+ * and head.checkSumAdjustment as HarfBuzz does).  Returns the new bytes
+ * in *OUT (malloc'd) and *OUTLEN; 0, or -1 when DATA is not a font it
+ * can read. */
 static int rename_font(const unsigned char *data, size_t len,
                        const char *family, unsigned char **out,
                        size_t *outlen)
@@ -752,39 +753,19 @@ static int rename_font(const unsigned char *data, size_t len,
     hb_blob_t *blob = hb_blob_create((const char *)data, (unsigned)len,
                                      HB_MEMORY_MODE_READONLY, NULL, NULL);
     hb_face_t *face = hb_face_create(blob, 0);
-    hb_face_t *builder = hb_face_builder_create();
-    hb_blob_t *res = NULL;
+    hb_blob_t *name;
     char ps[64];
-    unsigned start = 0, count;
-    hb_tag_t tags[32];
-    int ret = -1;
+    unsigned nlen = 0;
+    const char *nd;
+    int ret;
 
     ps_name(face, "FivestarFont", ps, sizeof ps);
-    do {
-        count = sizeof tags / sizeof tags[0];
-        hb_face_get_table_tags(face, start, &count, tags);
-        for (unsigned i = 0; i < count; i++) {
-            hb_blob_t *t = tags[i] == HB_TAG('n', 'a', 'm', 'e')
-                ? name_table(family, ps) : hb_face_reference_table(face, tags[i]);
-            hb_face_builder_add_table(builder, tags[i], t);
-            hb_blob_destroy(t);
-        }
-        start += count;
-    } while (count == sizeof tags / sizeof tags[0]);
-    res = hb_face_reference_blob(builder);
-    {
-        unsigned rlen = 0;
-        const char *r = hb_blob_get_data(res, &rlen);
-
-        if (r && rlen >= 32) {
-            *out = fs_xmalloc(rlen);
-            memcpy(*out, r, rlen);
-            *outlen = rlen;
-            ret = 0;
-        }
-    }
-    hb_blob_destroy(res);
-    hb_face_destroy(builder);
+    name = name_table(family, ps);
+    nd = hb_blob_get_data(name, &nlen);
+    ret = nd ? fs_sfnt_replace_table(data, len, "name", (const unsigned char *)nd, nlen,
+                                     out, outlen)
+             : -1;
+    hb_blob_destroy(name);
     hb_face_destroy(face);
     hb_blob_destroy(blob);
     return ret;

@@ -171,7 +171,8 @@ static hb_blob_t *build_cmap(const uint16_t *gids, size_t n)
 
 /* Rebuilds the subset font SUB so that its cmap maps the stand-in
  * SI_BASE + k of each code point CPS[k] (N of them, N <= SI_MAX) to the
- * code point's glyph, which goes to GIDS[k]; every other table is copied.
+ * code point's glyph, which goes to GIDS[k]; every other table is copied
+ * (fs_sfnt_replace_table: not parsed and written again by HarfBuzz).
  * Returns the new font file as a blob owned by the caller, or NULL (a code
  * point missing from the subset, or HarfBuzz out of memory). */
 static hb_blob_t *rebuild_cmap(hb_face_t *sub, const uint32_t *cps, size_t n,
@@ -180,11 +181,12 @@ static hb_blob_t *rebuild_cmap(hb_face_t *sub, const uint32_t *cps, size_t n,
     hb_blob_t *subblob = hb_face_reference_blob(sub);
     hb_face_t *src = hb_face_create(subblob, 0);
     hb_font_t *font = hb_font_create(src);
-    hb_face_t *builder = NULL;
     hb_blob_t *cmap = NULL, *out = NULL;
     hb_codepoint_t gid;
-    hb_tag_t tags[64];
-    unsigned ntags, start = 0;
+    unsigned slen = 0, clen = 0;
+    const char *sd = hb_blob_get_data(subblob, &slen), *cd;
+    unsigned char *bytes;
+    size_t blen;
 
     for (size_t k = 0; k < n; k++) {
         if (!hb_font_get_nominal_glyph(font, cps[k], &gid) || gid == 0 ||
@@ -193,30 +195,13 @@ static hb_blob_t *rebuild_cmap(hb_face_t *sub, const uint32_t *cps, size_t n,
         gids[k] = (uint16_t)gid;
     }
     cmap = build_cmap(gids, n);
-
-    builder = hb_face_builder_create();
-    do {
-        ntags = sizeof tags / sizeof tags[0];
-        hb_face_get_table_tags(src, start, &ntags, tags);
-        for (unsigned i = 0; i < ntags; i++) {
-            hb_blob_t *tb;
-
-            if (tags[i] == HB_TAG('c', 'm', 'a', 'p'))
-                continue;
-            tb = hb_face_reference_table(src, tags[i]);
-            hb_face_builder_add_table(builder, tags[i], tb);
-            hb_blob_destroy(tb);
-        }
-        start += ntags;
-    } while (ntags == sizeof tags / sizeof tags[0]);
-    hb_face_builder_add_table(builder, HB_TAG('c', 'm', 'a', 'p'), cmap);
-    out = hb_face_reference_blob(builder);
-    if (hb_blob_get_length(out) == 0) {
-        hb_blob_destroy(out);
-        out = NULL;
-    }
+    cd = hb_blob_get_data(cmap, &clen);
+    if (sd && cd &&
+        fs_sfnt_replace_table((const unsigned char *)sd, slen, "cmap",
+                              (const unsigned char *)cd, clen, &bytes, &blen) == 0)
+        out = hb_blob_create((const char *)bytes, (unsigned)blen,
+                             HB_MEMORY_MODE_WRITABLE, bytes, free);
 done:
-    hb_face_destroy(builder);
     hb_blob_destroy(cmap);
     hb_font_destroy(font);
     hb_face_destroy(src);
