@@ -203,6 +203,44 @@ START_TEST(test_cache_bounded)
 }
 END_TEST
 
+/* On two threads (fs_zcache_set_threads) the pieces come out the same as
+ * on one: cold and from the cache, with and without cuts. */
+START_TEST(test_two_threads_same_bytes)
+{
+    size_t len = 400000, cuts[] = {5000, 70000, 70001, 300000};
+    unsigned char *data = malloc(len), *z1, *z2, *z3;
+    size_t l1, l2, l3;
+    uint32_t state = 21;
+
+    fill_text(data, len / 2, &state);
+    fill_random(data + len / 2, len / 4, &state);
+    fill_text(data + len / 2 + len / 4, len - len / 2 - len / 4, &state);
+    for (int withcuts = 0; withcuts < 2; withcuts++) {
+        const size_t *c = withcuts ? cuts : NULL;
+        size_t nc = withcuts ? 4 : 0;
+
+        fs_zcache_set_threads(1);
+        fs_zcache_clear();
+        ck_assert_int_eq(fs_zcache_deflate(data, len, c, nc, 1, 1, &z1, &l1), 0);
+        fs_zcache_set_threads(2);
+        fs_zcache_clear();
+        ck_assert_int_eq(fs_zcache_deflate(data, len, c, nc, 1, 1, &z2, &l2), 0);
+        ck_assert_uint_eq(fs_zcache_get_stats().hits, 0);
+        ck_assert_int_eq(fs_zcache_deflate(data, len, c, nc, 1, 1, &z3, &l3), 0);
+        ck_assert_uint_gt(fs_zcache_get_stats().hits, 0);
+        ck_assert_uint_eq(l1, l2);
+        ck_assert_uint_eq(l1, l3);
+        ck_assert_int_eq(memcmp(z1, z2, l1), 0);
+        ck_assert_int_eq(memcmp(z1, z3, l1), 0);
+        assert_inflates(z2, l2, 1, data, len);
+        free(z1), free(z2), free(z3);
+    }
+    fs_zcache_set_threads(1);
+    fs_zcache_clear();
+    free(data);
+}
+END_TEST
+
 /* The shipped fontset (fonts/fonts.conf). */
 static fs_fontset *fontset(void)
 {
@@ -481,6 +519,7 @@ int main(void)
     tcase_add_test(tc, test_roundtrip);
     tcase_add_test(tc, test_cache_same_bytes);
     tcase_add_test(tc, test_cache_bounded);
+    tcase_add_test(tc, test_two_threads_same_bytes);
     tcase_add_test(tc, test_sfnt_cuts);
     tcase_add_test(tc, test_sfnt_replace_table);
     tcase_add_test(tc, test_subset_memo);

@@ -89,10 +89,11 @@ static void cache_trim(void)
     }
 }
 
-/* Appends the cached deflated form of the LEN bytes RAW (hash CRC, LEVEL)
- * to OUT.  Returns 1 when the cache had it, 0 when not.  Takes the lock. */
+/* Gives *Z (malloc'd) and *ZLEN the cached deflated form of the LEN
+ * bytes RAW (hash CRC, LEVEL).  Returns 1 when the cache had it, 0 when
+ * not.  Takes the lock. */
 static int cache_get(const unsigned char *raw, size_t len, uint32_t crc,
-                     int level, fs_buf *out)
+                     int level, unsigned char **z, size_t *zlen)
 {
     int found = 0;
 
@@ -101,7 +102,9 @@ static int cache_get(const unsigned char *raw, size_t len, uint32_t crc,
         if (p->crc == crc && p->len == len && p->level == level &&
             memcmp(p->raw, raw, len) == 0) {
             p->used = ++cache.clock;
-            fs_buf_add(out, (const char *)p->z, p->zlen);
+            *z = fs_xmalloc(p->zlen);
+            memcpy(*z, p->z, p->zlen);
+            *zlen = p->zlen;
             found = 1;
             break;
         }
@@ -175,68 +178,126 @@ fs_zcache_stats fs_zcache_get_stats(void)
     return st;
 }
 
-/* Tools of one call: a compressor, a decompressor and a scratch buffer. */
+/* Tools of one thread: a compressor, a decompressor and a scratch buffer. */
 typedef struct zwork {
     struct libdeflate_compressor *c;
     struct libdeflate_decompressor *d;
-    unsigned char *scratch;     /* 2 * PIECE_MAX + room for the endings    */
+    unsigned char *scratch;     /* PIECE_MAX bytes inflated back           */
 } zwork;
+
+/* Makes W's tools for LEVEL.  Returns 0, or -1 when libdeflate has no
+ * memory. */
+static int zwork_init(zwork *w, int level)
+{
+    w->c = libdeflate_alloc_compressor(level);
+    w->d = libdeflate_alloc_decompressor();
+    w->scratch = fs_xmalloc(PIECE_MAX);
+    return w->c && w->d ? 0 : -1;
+}
+
+/* Frees W's tools. */
+static void zwork_free(zwork *w)
+{
+    libdeflate_free_compressor(w->c);
+    libdeflate_free_decompressor(w->d);
+    free(w->scratch);
+}
 
 /* 1 when the deflate stream IN (INLEN bytes) inflates to exactly the LEN
  * bytes RAW, using up all of IN. */
 static int inflates_to(zwork *w, const unsigned char *in, size_t inlen,
                        const unsigned char *raw, size_t len)
 {
-    unsigned char *back = w->scratch + PIECE_MAX;
     size_t in_used = 0, out_used = 0;
 
-    return libdeflate_deflate_decompress_ex(w->d, in, inlen, back, len, &in_used,
+    return libdeflate_deflate_decompress_ex(w->d, in, inlen, w->scratch, len, &in_used,
                                             &out_used) == LIBDEFLATE_SUCCESS &&
-           in_used == inlen && out_used == len && memcmp(back, raw, len) == 0;
+           in_used == inlen && out_used == len && memcmp(w->scratch, raw, len) == 0;
 }
 
-/* Deflates the piece RAW (LEN bytes, 1..PIECE_MAX) at LEVEL into a
- * non-final, byte-aligned run of blocks appended to OUT, and caches it.
- * Returns 0, or -1 when no ending made a whole piece of what libdeflate
- * wrote (OUT then holds a partial piece: the caller starts over). */
-static int piece_deflate(zwork *w, const unsigned char *raw, size_t len,
-                         uint32_t crc, int level, fs_buf *out)
+/* One piece of the input: its bytes and, once found or made, their
+ * deflated, non-final, byte-aligned form. */
+typedef struct zjob {
+    const unsigned char *raw;
+    size_t len;
+    uint32_t crc;
+    unsigned char *z;           /* malloc'd once found or made             */
+    size_t zlen;
+    int made;                   /* deflated here: to be cached             */
+    int helper;                 /* missing, and the second thread's share  */
+} zjob;
+
+/* Deflates the piece J (1..PIECE_MAX bytes) at LEVEL with W into J->Z.
+ * Leaves J->Z NULL when no ending made a whole piece of what libdeflate
+ * wrote (the caller then deflates the input as one stream). */
+static void piece_make(zwork *w, zjob *j)
 {
-    size_t bound = libdeflate_deflate_compress_bound(w->c, len);
+    size_t bound = libdeflate_deflate_compress_bound(w->c, j->len);
     size_t cap = bound + sizeof END_BYTE + sizeof FINAL_BLOCK;
     unsigned char *z = fs_xmalloc(cap);
     const unsigned char *const ends[2] = {END_PADDED, END_BYTE};
     const size_t endlen[2] = {sizeof END_PADDED, sizeof END_BYTE};
-    size_t zlen = libdeflate_deflate_compress(w->c, raw, len, z, bound);
-    int ret = -1;
+    size_t zlen = libdeflate_deflate_compress(w->c, j->raw, j->len, z, bound);
 
-    if (zlen == 0)
-        goto done;
+    if (zlen == 0) {
+        free(z);
+        return;
+    }
     z[0] &= 0xFE;                           /* not the final block */
     /* A bit set among the top three of the last byte leaves fewer than
      * three bits of padding: then only the longer ending can fit. */
     for (int e = z[zlen - 1] & 0xE0 ? 1 : 0; e < 2; e++) {
         memcpy(z + zlen, ends[e], endlen[e]);
         memcpy(z + zlen + endlen[e], FINAL_BLOCK, sizeof FINAL_BLOCK);
-        if (inflates_to(w, z, zlen + endlen[e] + sizeof FINAL_BLOCK, raw, len)) {
-            fs_buf_add(out, (const char *)z, zlen + endlen[e]);
-            cache_put(raw, len, crc, level, z, zlen + endlen[e]);
-            ret = 0;
-            break;
+        if (inflates_to(w, z, zlen + endlen[e] + sizeof FINAL_BLOCK, j->raw, j->len)) {
+            j->z = z;
+            j->zlen = zlen + endlen[e];
+            j->made = 1;
+            return;
         }
     }
-done:
     free(z);
-    return ret;
 }
 
-/* Appends the pieces of DATA (LEN bytes, cut at CUTS) to OUT.  Returns 0,
- * or -1 when a piece could not be made whole. */
-static int deflate_pieces(zwork *w, const unsigned char *data, size_t len,
-                          const size_t *cuts, size_t ncuts, int level,
-                          fs_buf *out)
+/* The threads deflating pieces may use at once (fs_zcache_set_threads). */
+static int zthreads = 1;
+
+/* See fs-zcache.h. */
+void fs_zcache_set_threads(int n)
 {
-    size_t start = 0, k = 0;
+    zthreads = n > 1 ? 2 : 1;
+}
+
+/* A second thread's share of the pieces: those marked HELPER (every other
+ * one not found in the cache), set before the thread starts. */
+typedef struct zhelper {
+    zjob *jobs;
+    size_t n;
+    int level;
+    int ok;                     /* its tools were made                     */
+} zhelper;
+
+/* Thread body: makes the pieces of ARG (a zhelper) marked HELPER. */
+static void *helper_main(void *arg)
+{
+    zhelper *h = arg;
+    zwork w = {0};
+
+    h->ok = zwork_init(&w, h->level) == 0;
+    for (size_t i = 0; h->ok && i < h->n; i++)
+        if (h->jobs[i].helper)
+            piece_make(&w, &h->jobs[i]);
+    zwork_free(&w);
+    return NULL;
+}
+
+/* Splits DATA (LEN bytes) at CUTS, and at PIECE_MAX within a cut, into
+ * *NJOBS pieces (a malloc'd array). */
+static zjob *split(const unsigned char *data, size_t len, const size_t *cuts,
+                   size_t ncuts, size_t *njobs)
+{
+    zjob *jobs = NULL;
+    size_t n = 0, cap = 0, start = 0, k = 0;
 
     while (start < len) {
         size_t end = len;
@@ -247,18 +308,65 @@ static int deflate_pieces(zwork *w, const unsigned char *data, size_t len,
             end = cuts[k];
         if (end - start > PIECE_MAX)
             end = start + PIECE_MAX;
-        {
-            const unsigned char *raw = data + start;
-            size_t n = end - start;
-            uint32_t crc = libdeflate_crc32(0, raw, n);
-
-            if (!cache_get(raw, n, crc, level, out) &&
-                piece_deflate(w, raw, n, crc, level, out) < 0)
-                return -1;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 32;
+            jobs = fs_xrealloc(jobs, cap * sizeof *jobs);
         }
+        memset(&jobs[n], 0, sizeof jobs[n]);
+        jobs[n].raw = data + start;
+        jobs[n].len = end - start;
+        n++;
         start = end;
     }
-    return 0;
+    *njobs = n;
+    return jobs;
+}
+
+/* Appends the pieces of DATA (LEN bytes, cut at CUTS) to OUT: each taken
+ * from the cache or deflated with W (the missing ones shared with a
+ * second thread when fs_zcache_set_threads allows and they are worth
+ * it), and each new one cached.  Returns 0, or -1 when a piece could not
+ * be made whole. */
+static int deflate_pieces(zwork *w, const unsigned char *data, size_t len,
+                          const size_t *cuts, size_t ncuts, int level,
+                          fs_buf *out)
+{
+    size_t n, missing = 0, k = 0;
+    zjob *jobs = split(data, len, cuts, ncuts, &n);
+    zhelper h = {jobs, n, level, 0};
+    pthread_t tid;
+    int helped = 0, ret = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        jobs[i].crc = libdeflate_crc32(0, jobs[i].raw, jobs[i].len);
+        if (!cache_get(jobs[i].raw, jobs[i].len, jobs[i].crc, level, &jobs[i].z, &jobs[i].zlen)) {
+            missing += jobs[i].len;
+            jobs[i].helper = k++ % 2 == 1;
+        }
+    }
+    if (zthreads > 1 && missing >= 4 * PIECE_MAX)
+        helped = pthread_create(&tid, NULL, helper_main, &h) == 0;
+    for (size_t i = 0; i < n; i++)
+        if ((!helped || !jobs[i].helper) && !jobs[i].z)
+            piece_make(w, &jobs[i]);
+    if (helped)
+        pthread_join(tid, NULL);
+    for (size_t i = 0; i < n; i++)
+        if (!jobs[i].z && jobs[i].helper && !h.ok)
+            piece_make(w, &jobs[i]);        /* the helper had no tools */
+    for (size_t i = 0; i < n; i++) {
+        if (!jobs[i].z) {
+            ret = -1;
+            break;
+        }
+        fs_buf_add(out, (const char *)jobs[i].z, jobs[i].zlen);
+        if (jobs[i].made)
+            cache_put(jobs[i].raw, jobs[i].len, jobs[i].crc, level, jobs[i].z, jobs[i].zlen);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(jobs[i].z);
+    free(jobs);
+    return ret;
 }
 
 /* Appends the 32-bit V to B, big-endian. */
@@ -281,11 +389,8 @@ int fs_zcache_deflate(const void *data, size_t len, const size_t *cuts,
 
     *out = NULL;
     *outlen = 0;
-    w.c = libdeflate_alloc_compressor(level);
-    w.d = libdeflate_alloc_decompressor();
-    if (!w.c || !w.d)
+    if (zwork_init(&w, level) < 0)
         goto done;
-    w.scratch = fs_xmalloc(2 * PIECE_MAX);
     if (zlib)
         fs_buf_add(&b, ZLIB_HEADER, sizeof ZLIB_HEADER);
     if (deflate_pieces(&w, data, len, cuts, ncuts, level, &b) == 0)
@@ -316,8 +421,6 @@ int fs_zcache_deflate(const void *data, size_t len, const size_t *cuts,
     ret = 0;
 done:
     fs_buf_free(&b);
-    free(w.scratch);
-    libdeflate_free_compressor(w.c);
-    libdeflate_free_decompressor(w.d);
+    zwork_free(&w);
     return ret;
 }

@@ -42,6 +42,12 @@ int fs_zcache_deflate(const void *data, size_t len, const size_t *cuts,
                       size_t ncuts, int level, int zlib, unsigned char **out,
                       size_t *outlen);
 
+/* Lets fs_zcache_deflate deflate the pieces it lacks on a second thread
+ * when N is 2 or more and there are at least 64 KiB of them (N 1: only on
+ * the caller's thread, the default).  For a run with a processor to
+ * spare (fs_lib_options.threads); the bytes are the same either way. */
+void fs_zcache_set_threads(int n);
+
 /* What the cache has done in this process: pieces found and pieces
  * deflated since the start (or the last fs_zcache_clear), and the bytes it
  * holds now.  For tests and benchmarks. */

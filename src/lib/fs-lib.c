@@ -11,6 +11,7 @@
 #include "fs-pdfa.h"
 #include "fs-set.h"
 #include "fs-cn.h"
+#include "fs-zcache.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -194,6 +195,8 @@ fs_lib *fs_lib_new(const fs_lib_options *o, fs_diags *diags, fs_error *err)
     lib->threads = o && o->threads > 1 ? o->threads : 1;
     if (lib->threads > FS_LIB_MAX_THREADS)
         lib->threads = FS_LIB_MAX_THREADS;
+    /* A processor to spare also deflates the pieces of a large font. */
+    fs_zcache_set_threads(lib->threads);
     if (o && o->fonts && o->first &&
         !fonts_beside(lib, o->first, diags, err))
         goto fail;
