@@ -69,7 +69,7 @@ TESTSRC := $(wildcard tests/test-*.c)
 TESTBIN := $(TESTSRC:tests/%.c=$(B)/tests/%)
 SAMPLES := $(wildcard samples/*.xml)
 
-.PHONY: all deps deps-check deps-valgrind deps-fuzz deps-bench deps-lint demo check test asan bench lint clean \
+.PHONY: FORCE all deps deps-check deps-valgrind deps-fuzz deps-bench deps-lint demo check test asan bench lint clean \
 	install install-files uninstall
 all: fivestar
 
@@ -103,7 +103,11 @@ $(B)/serve/fs-serve-web-data.o: src/serve/fs-serve-web-data.S $(WEBFILES) | $(B)
 # The shipped templates found valid against their schemas at build time,
 # which fivestar then does not check again at every run (src/base/fs-xml.h,
 # fs_xml_known; README, Performance: start-up).
-$(B)/base/fs-xml-known.c: tools/known-templates.sh $(KNOWN) | $(B)
+# The stamp holds where xmllint is (empty: nowhere) and changes only when
+# that does, so that installing it later remakes the list.
+$(B)/xmllint.stamp: FORCE | $(B)
+	@v="$$(command -v xmllint || true)"; [ -f $@ ] && [ "$$(cat $@)" = "$$v" ] || echo "$$v" >$@
+$(B)/base/fs-xml-known.c: tools/known-templates.sh $(KNOWN) $(B)/xmllint.stamp | $(B)
 	@mkdir -p $(dir $@)
 	sh tools/known-templates.sh templates >$@.tmp && mv $@.tmp $@
 $(B)/base/fs-xml-known.o: $(B)/base/fs-xml-known.c $(HEADERS)
