@@ -257,9 +257,9 @@ xmlDocPtr fs_xml_read_memory(const char *name, const void *data, size_t len,
  * Schema checks.
  * ---------------------------------------------------------------------- */
 
-/* A schema: its bytes and their digest from fs_schema_load, parsed into
- * SCHEMA by the first check that needs it (FAILED when that went wrong,
- * so that it is tried and reported once). */
+/* A schema: its bytes from fs_schema_load, parsed into SCHEMA by the
+ * first check that needs it (FAILED when that went wrong, so that it is
+ * tried and reported once). */
 struct fs_schema {
     pthread_mutex_t lock;
     char *path;

@@ -27,8 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Longest piece deflated alone (one block from libdeflate). */
-#define PIECE_MAX 16384u
+#define PIECE_MAX FS_ZCACHE_PIECE_MAX
 /* Hash buckets of the cache. */
 #define NBUCKETS 1024u
 /* When the cache is full, it is emptied down to this share (in eighths)
@@ -89,31 +88,38 @@ static void cache_trim(void)
     }
 }
 
+/* The cached piece of the LEN bytes RAW (hash CRC, LEVEL), or NULL.
+ * Called with the lock held. */
+static zpiece *cache_find(const unsigned char *raw, size_t len, uint32_t crc,
+                          int level)
+{
+    for (zpiece *p = cache.bucket[crc % NBUCKETS]; p; p = p->next)
+        if (p->crc == crc && p->len == len && p->level == level &&
+            memcmp(p->raw, raw, len) == 0)
+            return p;
+    return NULL;
+}
+
 /* Gives *Z (malloc'd) and *ZLEN the cached deflated form of the LEN
  * bytes RAW (hash CRC, LEVEL).  Returns 1 when the cache had it, 0 when
  * not.  Takes the lock. */
 static int cache_get(const unsigned char *raw, size_t len, uint32_t crc,
                      int level, unsigned char **z, size_t *zlen)
 {
-    int found = 0;
+    zpiece *p;
 
     pthread_mutex_lock(&cache.lock);
-    for (zpiece *p = cache.bucket[crc % NBUCKETS]; p; p = p->next)
-        if (p->crc == crc && p->len == len && p->level == level &&
-            memcmp(p->raw, raw, len) == 0) {
-            p->used = ++cache.clock;
-            *z = fs_xmalloc(p->zlen);
-            memcpy(*z, p->z, p->zlen);
-            *zlen = p->zlen;
-            found = 1;
-            break;
-        }
-    if (found)
+    p = cache_find(raw, len, crc, level);
+    if (p) {
+        p->used = ++cache.clock;
+        *z = fs_xmalloc(p->zlen);
+        memcpy(*z, p->z, p->zlen);
+        *zlen = p->zlen;
         cache.hits++;
-    else
+    } else
         cache.misses++;
     pthread_mutex_unlock(&cache.lock);
-    return found;
+    return p != NULL;
 }
 
 /* Keeps a copy of the piece RAW (LEN bytes, hash CRC, LEVEL) and its
@@ -127,10 +133,7 @@ static void cache_put(const unsigned char *raw, size_t len, uint32_t crc,
     if (len + zlen > FS_ZCACHE_BYTES / 4)
         return;
     pthread_mutex_lock(&cache.lock);
-    for (p = cache.bucket[crc % NBUCKETS]; p; p = p->next)
-        if (p->crc == crc && p->len == len && p->level == level &&
-            memcmp(p->raw, raw, len) == 0)
-            break;
+    p = cache_find(raw, len, crc, level);
     if (!p) {
         p = fs_xcalloc(1, sizeof *p);
         p->crc = crc;
@@ -185,13 +188,16 @@ typedef struct zwork {
     unsigned char *scratch;     /* PIECE_MAX bytes inflated back           */
 } zwork;
 
-/* Makes W's tools for LEVEL.  Returns 0, or -1 when libdeflate has no
- * memory. */
+/* Makes W's tools for LEVEL unless it has them: only a call that has
+ * something to deflate needs them (in a long batch most find every piece
+ * in the cache).  Returns 0, or -1 when libdeflate has no memory. */
 static int zwork_init(zwork *w, int level)
 {
-    w->c = libdeflate_alloc_compressor(level);
-    w->d = libdeflate_alloc_decompressor();
-    w->scratch = fs_xmalloc(PIECE_MAX);
+    if (!w->scratch) {
+        w->c = libdeflate_alloc_compressor(level);
+        w->d = libdeflate_alloc_decompressor();
+        w->scratch = fs_xmalloc(PIECE_MAX);
+    }
     return w->c && w->d ? 0 : -1;
 }
 
@@ -227,7 +233,7 @@ typedef struct zjob {
     int helper;                 /* missing, and the second thread's share  */
 } zjob;
 
-/* Deflates the piece J (1..PIECE_MAX bytes) at LEVEL with W into J->Z.
+/* Deflates the piece J (1..PIECE_MAX bytes) with W into J->Z.
  * Leaves J->Z NULL when no ending made a whole piece of what libdeflate
  * wrote (the caller then deflates the input as one stream). */
 static void piece_make(zwork *w, zjob *j)
@@ -323,10 +329,11 @@ static zjob *split(const unsigned char *data, size_t len, const size_t *cuts,
 }
 
 /* Appends the pieces of DATA (LEN bytes, cut at CUTS) to OUT: each taken
- * from the cache or deflated with W (the missing ones shared with a
- * second thread when fs_zcache_set_threads allows and they are worth
- * it), and each new one cached.  Returns 0, or -1 when a piece could not
- * be made whole. */
+ * from the cache or deflated with W, made for LEVEL when first needed
+ * (the missing ones shared with a second thread when
+ * fs_zcache_set_threads allows and they are worth it), and each new one
+ * cached.  Returns 0, or -1 when a piece could not be made whole or W's
+ * tools could not be made. */
 static int deflate_pieces(zwork *w, const unsigned char *data, size_t len,
                           const size_t *cuts, size_t ncuts, int level,
                           fs_buf *out)
@@ -344,17 +351,19 @@ static int deflate_pieces(zwork *w, const unsigned char *data, size_t len,
             jobs[i].helper = k++ % 2 == 1;
         }
     }
-    if (zthreads > 1 && missing >= 4 * PIECE_MAX)
+    if (missing && zwork_init(w, level) < 0)
+        ret = -1;
+    else if (zthreads > 1 && missing >= 4 * PIECE_MAX)
         helped = pthread_create(&tid, NULL, helper_main, &h) == 0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n && ret == 0; i++)
         if ((!helped || !jobs[i].helper) && !jobs[i].z)
             piece_make(w, &jobs[i]);
     if (helped)
         pthread_join(tid, NULL);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n && ret == 0; i++)
         if (!jobs[i].z && jobs[i].helper && !h.ok)
             piece_make(w, &jobs[i]);        /* the helper had no tools */
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && ret == 0; i++) {
         if (!jobs[i].z) {
             ret = -1;
             break;
@@ -389,21 +398,23 @@ int fs_zcache_deflate(const void *data, size_t len, const size_t *cuts,
 
     *out = NULL;
     *outlen = 0;
-    if (zwork_init(&w, level) < 0)
-        goto done;
     if (zlib)
         fs_buf_add(&b, ZLIB_HEADER, sizeof ZLIB_HEADER);
     if (deflate_pieces(&w, data, len, cuts, ncuts, level, &b) == 0)
         fs_buf_add(&b, (const char *)FINAL_BLOCK, sizeof FINAL_BLOCK);
     else {
         /* One stream, as libdeflate makes it. */
-        size_t bound = zlib ? libdeflate_zlib_compress_bound(w.c, len)
-                            : libdeflate_deflate_compress_bound(w.c, len);
-        unsigned char *one = fs_xmalloc(bound);
-        size_t n = zlib ? libdeflate_zlib_compress(w.c, data, len, one, bound)
-                        : libdeflate_deflate_compress(w.c, data, len, one, bound);
+        size_t bound, n;
+        unsigned char *one;
 
         fs_buf_free(&b);
+        if (zwork_init(&w, level) < 0)
+            goto done;
+        bound = zlib ? libdeflate_zlib_compress_bound(w.c, len)
+                     : libdeflate_deflate_compress_bound(w.c, len);
+        one = fs_xmalloc(bound);
+        n = zlib ? libdeflate_zlib_compress(w.c, data, len, one, bound)
+                 : libdeflate_deflate_compress(w.c, data, len, one, bound);
         if (n == 0) {
             free(one);
             goto done;

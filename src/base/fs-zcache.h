@@ -25,6 +25,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The longest piece fs_zcache_deflate deflates alone (libdeflate makes
+ * one block of it); a longer piece is cut further. */
+#define FS_ZCACHE_PIECE_MAX 16384u
+
 /* The most the cache holds: the bytes of its pieces and their deflated
  * bytes.  Measured over a batch of 300 dossiers (all forms, PDF and
  * DOCX): 2 MiB leaves 13.5 % of the font bytes to deflate, 3 MiB 11.5 %,

@@ -6,6 +6,7 @@
  */
 #include "fs-sfnt.h"
 #include "fs-base.h"
+#include "fs-zcache.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,7 +16,7 @@
  * whose hash ANDed with CUT_MASK is zero; always by PIECE_MAX (the
  * longest piece fs-zcache deflates alone). */
 #define PIECE_MIN 8192u
-#define PIECE_MAX 16384u
+#define PIECE_MAX FS_ZCACHE_PIECE_MAX
 #define CUT_MASK 7u
 /* A table this long or longer is a piece of its own (or several); shorter
  * ones share a piece with the tables beside them, since each piece costs
@@ -31,6 +32,19 @@ static uint32_t get16(const unsigned char *p)
 static uint32_t get32(const unsigned char *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The number of table records of the font file FONT (LEN bytes), or 0
+ * when it is not a TrueType file (version 1.0 or 'true') whose directory
+ * fits in it. */
+static unsigned directory(const unsigned char *font, size_t len)
+{
+    unsigned ntables;
+
+    if (len < 12 || (get32(font) != 0x00010000u && get32(font) != 0x74727565u))
+        return 0;
+    ntables = get16(font + 4);
+    return 12 + 16 * (size_t)ntables <= len ? ntables : 0;
 }
 
 /* A table of the file: where it is. */
@@ -121,11 +135,7 @@ size_t fs_sfnt_cuts(const unsigned char *font, size_t len, size_t **cuts)
     sfnt_table head, loca, glyf;
 
     *cuts = NULL;
-    if (len < 12 || (get32(font) != 0x00010000u && get32(font) != 0x74727565u))
-        return 0;
-    ntables = get16(font + 4);
-    if (12 + 16 * (size_t)ntables > len)
-        return 0;
+    ntables = directory(font, len);
     for (unsigned i = 0; i < ntables; i++) {
         const unsigned char *r = font + 12 + 16 * (size_t)i;
         size_t off = get32(r + 8), tlen = get32(r + 12);
@@ -201,10 +211,8 @@ int fs_sfnt_replace_table(const unsigned char *font, size_t len, const char tag[
 
     *out = NULL;
     *outlen = 0;
-    if (len < 12 || (get32(font) != 0x00010000u && get32(font) != 0x74727565u))
-        return -1;
-    ntables = get16(font + 4);
-    if (ntables == 0 || 12 + 16 * (size_t)ntables > len)
+    ntables = directory(font, len);
+    if (ntables == 0)
         return -1;
     t = fs_xcalloc(ntables, sizeof *t);
     order = fs_xcalloc(ntables, sizeof *order);

@@ -36,7 +36,6 @@
 #include <unistd.h>
 
 #include <hb.h>
-#include <libdeflate.h>
 
 #include <hpdf_doc.h>
 #include <hpdf_encoder.h>
@@ -438,9 +437,9 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
  * FontFile2 stream holding the font file BLOB (the very file libharu
  * loaded), deflated at FONT_DEFLATE_LEVEL when the document compresses
  * fonts, in pieces that recur from subset to subset (fs_sfnt_cuts), each
- * deflated once per run (fs_zcache_deflate).  libharu would make both at save time by
- * re-reading every table of the subset from the font file, re-assembling
- * them and deflating them with zlib.  Returns 0, or -1 when libharu
+ * deflated once per run (fs_zcache_deflate).  libharu would make both at
+ * save time by re-reading every table of the subset from the font file,
+ * re-assembling them and deflating them with zlib.  Returns 0, or -1 when libharu
  * failed (its error is set) or had made a descriptor already. */
 static int attach_fontfile(HPDF_Doc pdf, HPDF_Font font, HPDF_FontDef def,
                            hb_blob_t *blob)
